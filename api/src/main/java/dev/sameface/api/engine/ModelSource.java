@@ -1,0 +1,45 @@
+package dev.sameface.api.engine;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A model as files on disk, verified against the manifest: one path per format available (the ONNX original,
+ * and derived forms such as TorchScript). An engine takes the first of its {@link InferenceEngine#formats()}.
+ *
+ * @param id     the manifest id, e.g. {@code fr-feature-512}
+ * @param sha256 the hash of the original (source) file, which names the weights whatever the format
+ * @param files  the files by format
+ * @param outputNames the original model's output names in order, for engines whose formats lose them (TorchScript)
+ */
+public record ModelSource(String id, String sha256, Map<ModelFormat, Path> files, List<String> outputNames) {
+    public ModelSource {
+        files = Map.copyOf(files);
+        outputNames = List.copyOf(outputNames);
+    }
+
+    public static ModelSource onnx(String id, String sha256, Path file) {
+        return new ModelSource(id, sha256, Map.of(ModelFormat.ONNX, file), List.of());
+    }
+
+    public Optional<Path> file(ModelFormat format) {
+        return Optional.ofNullable(files.get(format));
+    }
+
+    /** The first file whose format the engine loads, or a MODEL_MISSING error that says which forms exist. */
+    public Map.Entry<ModelFormat, Path> pick(String engine, List<ModelFormat> accepted) {
+        for (ModelFormat f : accepted) {
+            Path p = files.get(f);
+            if (p != null) {
+                return Map.entry(f, p);
+            }
+        }
+        throw new FaceException(ErrorCode.MODEL_MISSING, "engine " + engine + " loads " + accepted + " but model " + id
+                + " is available only as " + files.keySet() + " (run: sameface models prepare)");
+    }
+}
