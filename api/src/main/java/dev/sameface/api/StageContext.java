@@ -16,8 +16,11 @@ public interface StageContext {
     /** The model the configuration named for this stage ({@code model:}), or null if the stage needs none. */
     String modelId();
 
-    /** The manifest entry of a model: file, hash, and how its input is to be prepared. */
+    /** How a model's input is to be prepared, from its manifest entry. */
     ModelSpec modelSpec(String modelId);
+
+    /** The SHA-256 of a model's weights, which names its embedding space in template fingerprints. */
+    String modelSha256(String modelId);
 
     /**
      * Loads a model on this stage's engine. The pipeline owns the returned model and closes it with the

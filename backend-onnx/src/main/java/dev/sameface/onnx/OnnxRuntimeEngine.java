@@ -1,0 +1,92 @@
+package dev.sameface.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.EngineOptions;
+import dev.sameface.api.engine.InferenceEngine;
+import dev.sameface.api.engine.ModelFormat;
+import dev.sameface.api.engine.ModelSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * ONNX Runtime on the CPU execution provider. Sessions are created with the thread counts of {@link EngineOptions}
+ * (1 and 1 by default), sequential execution, and spinning disabled so an idle session does not burn a core.
+ */
+public final class OnnxRuntimeEngine implements InferenceEngine {
+    private final OrtEnvironment env;
+    private final EngineOptions options;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    OnnxRuntimeEngine(EngineOptions options) {
+        this.options = options;
+        try {
+            this.env = environment();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            throw new FaceException(ErrorCode.ENGINE_UNAVAILABLE, "ONNX Runtime failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The process-wide environment, always asked for with the same name and level (ORT warns otherwise). Its
+     * global thread pool is never used: sessions get their own pools of the configured size.
+     */
+    static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "sameface");
+    }
+
+    @Override
+    public String name() {
+        return OnnxRuntimeEngineProvider.NAME;
+    }
+
+    @Override
+    public String description() {
+        return "ONNX Runtime " + env.getVersion() + " CPU, " + options.intraOpThreads() + " intra-op / "
+                + options.interOpThreads() + " inter-op thread(s), sequential";
+    }
+
+    @Override
+    public List<ModelFormat> formats() {
+        return List.of(ModelFormat.ONNX);
+    }
+
+    @Override
+    public CompiledModel load(ModelSource source) {
+        ensureOpen();
+        Path file = source.pick(name(), formats()).getValue();
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(options.intraOpThreads());
+            so.setInterOpNumThreads(options.interOpThreads());
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Without this the single worker spins after each run, which shows as 100% CPU between calls.
+            so.addConfigEntry("session.intra_op.allow_spinning", "0");
+            so.addConfigEntry("session.inter_op.allow_spinning", "0");
+            OrtSession session = env.createSession(file.toString(), so);
+            return new OnnxRuntimeModel(source.id(), session);
+        } catch (OrtException e) {
+            throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE,
+                    "ONNX Runtime cannot load model " + source.id() + " from " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("ONNX Runtime engine is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        // The OrtEnvironment is a process-wide singleton shared by every engine instance; it is not closed here.
+        closed.set(true);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.sameface.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Tensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One ONNX Runtime session. Inputs are handed over as the caller's direct buffers; outputs are copied once. */
+final class OnnxRuntimeModel implements CompiledModel {
+    private final String id;
+    private final OrtSession session;
+    private final List<dev.sameface.api.engine.TensorInfo> inputs;
+    private final List<dev.sameface.api.engine.TensorInfo> outputs;
+    private boolean closed;
+
+    OnnxRuntimeModel(String id, OrtSession session) throws OrtException {
+        this.id = id;
+        this.session = session;
+        this.inputs = describe(session.getInputInfo());
+        this.outputs = describe(session.getOutputInfo());
+    }
+
+    private static List<dev.sameface.api.engine.TensorInfo> describe(Map<String, NodeInfo> nodes) {
+        List<dev.sameface.api.engine.TensorInfo> out = new ArrayList<>();
+        for (NodeInfo n : nodes.values()) {
+            long[] shape = n.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
+            out.add(new dev.sameface.api.engine.TensorInfo(n.getName(), shape));
+        }
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<dev.sameface.api.engine.TensorInfo> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public List<dev.sameface.api.engine.TensorInfo> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public Map<String, Tensor> run(Map<String, Tensor> in) {
+        if (closed) {
+            throw new IllegalStateException("model " + id + " is closed");
+        }
+        OrtEnvironment env = OnnxRuntimeEngine.environment();
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            for (var e : in.entrySet()) {
+                Tensor t = e.getValue();
+                FloatBuffer fb = t.buffer().duplicate().rewind();
+                feeds.put(e.getKey(), OnnxTensor.createTensor(env, fb, t.shape()));
+            }
+            try (OrtSession.Result result = session.run(feeds)) {
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : result) {
+                    if (!(e.getValue() instanceof OnnxTensor ot)) {
+                        throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "model " + id + " output " + e.getKey() + " is not a tensor");
+                    }
+                    out.put(e.getKey(), copy(ot));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            ErrorCode code = e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT
+                    ? ErrorCode.MODEL_INCOMPATIBLE : ErrorCode.INFERENCE_ERROR;
+            throw new FaceException(code, "ONNX Runtime failed running " + id + ": " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private Tensor copy(OnnxTensor ot) {
+        long[] shape = ot.getInfo().getShape();
+        if (ot.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+            throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "model " + id + " gives " + ot.getInfo().type + " outputs; float32 expected");
+        }
+        ByteBuffer raw = ot.getByteBuffer().order(ByteOrder.nativeOrder());
+        Tensor t = Tensor.allocate(shape);
+        t.buffer().put(0, raw.asFloatBuffer(), 0, t.size());
+        return t;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new FaceException(ErrorCode.INFERENCE_ERROR, "ONNX Runtime failed to release model " + id + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.sameface.cli;
+
+import java.util.List;
+
+/** Subcommands that live in other modules and join the CLI when present on the class path. */
+final class Extensions {
+    private Extensions() {
+    }
+
+    static List<String> subcommands() {
+        return List.of("dev.sameface.evaluation.EvaluateCommand", "dev.sameface.evaluation.CalibrateCommand",
+                "dev.sameface.bench.BenchCommand", "dev.sameface.bench.ParityCommand");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.sameface.cli;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Template;
+import dev.sameface.api.TemplateCodec;
+import dev.sameface.pipeline.FacePipeline;
+import dev.sameface.pipeline.Pipelines;
+import dev.sameface.pipeline.Verification;
+import dev.sameface.pipeline.image.ImageDecoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "match", description = {"Compare two template files made by 'sameface template'.",
+        "Templates from different models are refused (exit 6), never scored."})
+final class MatchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TEMPLATE_A")
+    Path a;
+
+    @Parameters(index = "1", paramLabel = "TEMPLATE_B")
+    Path b;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Template ta = read(a);
+        Template tb = read(b);
+        if (!ta.modelFingerprint().equals(tb.modelFingerprint())) {
+            throw new FaceException(ErrorCode.TEMPLATE_MISMATCH, "templates come from different models (" + ta.modelFingerprint() + " vs "
+                    + tb.modelFingerprint() + "); re-enrol both photos with one model");
+        }
+        try (FacePipeline p = Pipelines.create(pipeline.resolve())) {
+            Verification v = p.verify(ta, tb);
+            var out = spec.commandLine().getOut();
+            if (json) {
+                var n = Json.object();
+                n.put("same", v.same());
+                if (Double.isNaN(v.score())) {
+                    n.putNull("score");
+                } else {
+                    n.put("score", v.score());
+                }
+                n.put("threshold", v.threshold());
+                n.put("reason", v.reason());
+                out.println(Json.write(n));
+            } else {
+                out.printf(Locale.ROOT, "decision:  %s%nscore:     %s%nthreshold: %.4f%n", v.same() ? "SAME person" : "DIFFERENT people",
+                        Double.isNaN(v.score()) ? "n/a, " + v.reason() : String.format(Locale.ROOT, "%.4f", v.score()), v.threshold());
+            }
+            return 0;
+        }
+    }
+
+    private static Template read(Path p) {
+        try {
+            return TemplateCodec.decode(ImageDecoder.read(p));
+        } catch (FaceException e) {
+            if (e.code() == ErrorCode.TEMPLATE_FORMAT_ERROR) {
+                throw new FaceException(e.code(), p + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+}

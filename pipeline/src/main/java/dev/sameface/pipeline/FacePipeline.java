@@ -1,0 +1,218 @@
+package dev.sameface.pipeline;
+
+import dev.sameface.api.AlignedFace;
+import dev.sameface.api.Aligner;
+import dev.sameface.api.DetectedFace;
+import dev.sameface.api.Detector;
+import dev.sameface.api.Embedder;
+import dev.sameface.api.Embedding;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Image;
+import dev.sameface.api.Matcher;
+import dev.sameface.api.Template;
+import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.image.ImageDecoder;
+import dev.sameface.pipeline.models.Sha256;
+import jakarta.inject.Inject;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * detect -> select -> align -> embed, then match. One image in, one {@link Template} out; two templates in, one
+ * score out. Not thread-safe: use one pipeline per thread (each is single-threaded inside, as FRVT requires).
+ * Closing it releases every engine and model it opened; use after close throws IllegalStateException.
+ */
+public final class FacePipeline implements AutoCloseable {
+    private final PipelineConfig config;
+    private final Detector detector;
+    private final Aligner aligner;
+    private final Embedder embedder;
+    private final Matcher matcher;
+    private final Engines engines;
+    private final Resources resources;
+    private final FaceSelection selection;
+    private final ImageDecoder decoder = ImageDecoder.DEFAULT;
+    private final String fingerprint;
+    private volatile boolean closed;
+
+    @Inject
+    FacePipeline(PipelineConfig config, Detector detector, Aligner aligner, Embedder embedder, Matcher matcher,
+                 Engines engines, Resources resources) {
+        this.config = config;
+        this.detector = detector;
+        this.aligner = aligner;
+        this.embedder = embedder;
+        this.matcher = matcher;
+        this.engines = engines;
+        this.resources = resources;
+        this.selection = FaceSelection.parse(config.faceSelection());
+        if (aligner instanceof dev.sameface.pipeline.stages.SimilarityAligner) {
+            // Fail at start-up, not on the first image, when the aligner's crop does not fit the embedder.
+            int size = Integer.parseInt(config.aligner().options().getOrDefault("size", "112"));
+            if (size != embedder.cropSize()) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, "aligner crop size " + size + " does not match the embedder's input "
+                        + embedder.cropSize());
+            }
+        }
+        // Everything that changes a template's vector (not the engine: engines agree to 1e-4 by the parity suite).
+        String recipe = config.detector() + "|" + config.aligner() + "|" + config.embedder().options() + "|" + config.faceSelection();
+        this.fingerprint = embedder.fingerprint() + "/" + Sha256.of(recipe.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
+    }
+
+    /** The configuration this pipeline was built from. */
+    public PipelineConfig config() {
+        return config;
+    }
+
+    /** The embedding space: templates with the same model fingerprint can be compared. */
+    public String modelFingerprint() {
+        return embedder.fingerprint();
+    }
+
+    /** Everything that changes a template: the embedder's fingerprint plus the detector/aligner/TTA recipe. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** The configured decision threshold, or a CONFIG_ERROR when the configuration has none. */
+    public double threshold() {
+        if (config.threshold() == null) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "the configuration has no threshold; calibrate one with: sameface calibrate");
+        }
+        return config.threshold();
+    }
+
+    /** One line per stage: plugin, model, engine and its version. */
+    public String describe() {
+        ensureOpen();
+        StringBuilder sb = new StringBuilder();
+        sb.append("detector ").append(config.detector().plugin()).append(" (").append(config.detector().model()).append(")")
+                .append(", aligner ").append(config.aligner().plugin())
+                .append(", embedder ").append(config.embedder().plugin()).append(" (").append(config.embedder().model())
+                .append(", flip-tta ").append(config.embedder().options().getOrDefault("flip-tta", "false")).append(")")
+                .append(", matcher ").append(config.matcher().plugin());
+        engines.descriptions().forEach((k, v) -> sb.append("; ").append(v));
+        return sb.toString();
+    }
+
+    public Enrolment enrol(Path image) {
+        ensureOpen();
+        long t0 = System.nanoTime();
+        byte[] bytes;
+        try {
+            bytes = ImageDecoder.read(image);
+        } catch (FaceException e) {
+            return failed(e.code(), System.nanoTime() - t0);
+        }
+        return enrol(bytes, image.toString());
+    }
+
+    /**
+     * Enrols one image. An image that cannot be decoded, is refused for its size, or holds no face gives a
+     * <em>failed</em> template (NIST's convention), not an exception; engine and model failures still throw.
+     */
+    public Enrolment enrol(byte[] bytes, String name) {
+        ensureOpen();
+        long t0 = System.nanoTime();
+        Image image;
+        try {
+            image = decoder.decode(bytes, name);
+        } catch (FaceException e) {
+            return failed(e.code(), System.nanoTime() - t0);
+        }
+        long t1 = System.nanoTime();
+        Image rgb = image.toRgb();
+        List<DetectedFace> faces = detector.detect(rgb);
+        long t2 = System.nanoTime();
+        Optional<DetectedFace> subject = selection.select(faces, rgb);
+        if (subject.isEmpty()) {
+            return new Enrolment(Template.failed(embedder.fingerprint(), ErrorCode.NO_FACE), faces, null,
+                    new StageTimings(t1 - t0, t2 - t1, 0, 0));
+        }
+        AlignedFace aligned = aligner.align(rgb, subject.get());
+        long t3 = System.nanoTime();
+        Embedding e = embedder.embed(aligned);
+        long t4 = System.nanoTime();
+        return new Enrolment(Template.of(embedder.fingerprint(), e, subject.get().landmarks()), faces, subject.get(),
+                new StageTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
+    }
+
+    private Enrolment failed(ErrorCode code, long decodeNanos) {
+        return new Enrolment(Template.failed(embedder.fingerprint(), code), List.of(), null, new StageTimings(decodeNanos, 0, 0, 0));
+    }
+
+    public Template createTemplate(Path image) {
+        return enrol(image).template();
+    }
+
+    public Template createTemplate(byte[] bytes, String name) {
+        return enrol(bytes, name).template();
+    }
+
+    /**
+     * The similarity of two good templates of this pipeline's embedding space. A failed template, or one from
+     * another model, is an error here, never a number; {@link #verify} turns a failed template into "different".
+     */
+    public double similarity(Template a, Template b) {
+        ensureOpen();
+        for (Template t : List.of(a, b)) {
+            if (!t.modelFingerprint().equals(embedder.fingerprint())) {
+                throw new FaceException(ErrorCode.TEMPLATE_MISMATCH, "template was made by model " + t.modelFingerprint()
+                        + ", this pipeline uses " + embedder.fingerprint() + "; re-enrol the image with this pipeline");
+            }
+            if (t.isFailed()) {
+                throw new FaceException(t.failure(), "template is a failed enrolment (" + t.failure() + "); it matches nothing");
+            }
+        }
+        return matcher.similarity(a.embedding(), b.embedding());
+    }
+
+    /** Compares two templates against the configured threshold. */
+    public Verification verify(Template a, Template b) {
+        return decide(new Enrolment(a, List.of(), null, new StageTimings(0, 0, 0, 0)), new Enrolment(b, List.of(), null, new StageTimings(0, 0, 0, 0)));
+    }
+
+    /** Enrols two images and decides whether they show the same person. */
+    public Verification verify(Path a, Path b) {
+        return decide(enrol(a), enrol(b));
+    }
+
+    private Verification decide(Enrolment ea, Enrolment eb) {
+        double threshold = threshold();
+        for (var e : List.of(ea, eb)) {
+            if (e.template().isFailed()) {
+                String which = e == ea ? "first" : "second";
+                return new Verification(Double.NaN, threshold, false, which + " image: " + reason(e.template().failure()), ea, eb, 0);
+            }
+        }
+        long t0 = System.nanoTime();
+        double s = similarity(ea.template(), eb.template());
+        long dt = System.nanoTime() - t0;
+        return new Verification(s, threshold, s >= threshold, s >= threshold ? "score at or above threshold" : "score below threshold", ea, eb, dt);
+    }
+
+    private static String reason(ErrorCode code) {
+        return switch (code) {
+            case NO_FACE -> "no face found";
+            case IMAGE_DECODE_ERROR -> "not a readable image";
+            case IMAGE_SIZE_REFUSED -> "image size refused";
+            case INPUT_LOCATION_ERROR -> "file not found or unreadable";
+            default -> code.name();
+        };
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("pipeline is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        resources.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sameface.pipeline;
+
+import dev.sameface.api.DetectedFace;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Image;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Which face of a multi-face image is the subject. */
+public enum FaceSelection {
+    /** The largest box; ties (within 1%) go to the one nearest the centre. FRVT's usual assumption. */
+    LARGEST,
+    /** The face whose box centre is nearest the image centre. */
+    CENTRAL,
+    /** The detector's most confident face. */
+    BEST_SCORE;
+
+    public static FaceSelection parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "face-selection must be largest, central or best-score, got '" + s + "'", e);
+        }
+    }
+
+    public Optional<DetectedFace> select(List<DetectedFace> faces, Image image) {
+        if (faces.isEmpty()) {
+            return Optional.empty();
+        }
+        double cx = image.width() / 2.0;
+        double cy = image.height() / 2.0;
+        Comparator<DetectedFace> central = Comparator.comparingDouble(f -> Math.hypot(f.box().centre().x() - cx, f.box().centre().y() - cy));
+        return switch (this) {
+            case BEST_SCORE -> faces.stream().max(Comparator.comparingDouble(DetectedFace::score));
+            case CENTRAL -> faces.stream().min(central);
+            case LARGEST -> {
+                double maxArea = faces.stream().mapToDouble(f -> f.box().area()).max().orElse(0);
+                yield faces.stream().filter(f -> f.box().area() >= 0.99 * maxArea).min(central);
+            }
+        };
+    }
+}

