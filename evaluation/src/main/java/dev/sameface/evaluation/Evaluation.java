@@ -1,0 +1,164 @@
+package dev.sameface.evaluation;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a protocol through one or more pipeline configurations: enrol every image once per fingerprint (through
+ * the template store), score all pairs on the template matrix, and compute the FRVT metrics. Configurations with
+ * the same fingerprint share templates; so do later runs.
+ */
+public final class Evaluation {
+    public static final List<Double> DEFAULT_TARGETS = List.of(1e-2, 1e-3, 1e-4, 1e-5);
+
+    /**
+     * @param targetFmrs    FMRs at which FNMR is reported
+     * @param seed          seeds the subject bootstrap (the impostor sample is the protocol's)
+     * @param storeDir      where the template store lives
+     * @param detPoints     thresholds per DET curve
+     * @param histogramBins bins per score histogram
+     */
+    public record Options(List<Double> targetFmrs, long seed, Path storeDir, int detPoints, int histogramBins) {
+        public Options {
+            targetFmrs = List.copyOf(targetFmrs);
+        }
+
+        public static Options defaults() {
+            return new Options(DEFAULT_TARGETS, 42, TemplateStore.defaultDirectory(), 200, 100);
+        }
+    }
+
+    private final ExtractorFactory factory;
+    private final PairScorer scorer;
+    private final Options options;
+    private final Progress progress;
+
+    public Evaluation(ExtractorFactory factory, PairScorer scorer, Options options, Progress progress) {
+        this.factory = factory;
+        this.scorer = scorer;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** @param seed the protocol's impostor sampling seed, for the record (null when it does not sample) */
+    public EvaluationResult run(PairSet pairs, List<ConfigurationSpec> specs, Long seed) {
+        Split split = Split.of(pairs);
+        Map<String, TemplateStore> stores = new HashMap<>();
+        Enrolment.Digests digests = new Enrolment.Digests();
+        List<EvaluationResult.Configuration> results = new ArrayList<>();
+        try {
+            for (ConfigurationSpec spec : specs) {
+                results.add(runOne(pairs, split, spec, stores, digests));
+            }
+        } finally {
+            closeAll(stores);
+        }
+        EvaluationResult.Protocol protocol = new EvaluationResult.Protocol(pairs.name(), pairs.images().size(),
+                split.genuineLeft.length, split.impostorLeft.length, pairs.genuineSubjectCount(), seed, pairs.folds());
+        return new EvaluationResult("sameface evaluate", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                protocol, options.targetFmrs(), results, new LinkedHashMap<>());
+    }
+
+    private EvaluationResult.Configuration runOne(PairSet pairs, Split split, ConfigurationSpec spec,
+                                                  Map<String, TemplateStore> stores, Enrolment.Digests digests) {
+        String fingerprint;
+        String description;
+        Enrolment.Result enrolled;
+        try (TemplateExtractor extractor = factory.open(spec)) {
+            fingerprint = extractor.fingerprint();
+            description = extractor.describe();
+            TemplateStore store = stores.get(fingerprint);
+            if (store == null) {
+                store = TemplateStore.open(options.storeDir(), fingerprint);
+                stores.put(fingerprint, store);
+            }
+            enrolled = Enrolment.enrol(pairs.images(), extractor, store, digests, progress);
+        }
+        TemplateMatrix m = enrolled.matrix();
+        long comparisons = (long) split.genuineLeft.length + split.impostorLeft.length;
+        float[] genuine;
+        float[] impostor;
+        long t0 = System.nanoTime();
+        try (Progress.Bar bar = progress.start("scoring " + spec.label(), comparisons)) {
+            genuine = scorer.score(m, split.genuineLeft, split.genuineRight, bar);
+            impostor = scorer.score(m, split.impostorLeft, split.impostorRight, bar);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        ScoreSet scores = new ScoreSet(genuine, split.genuineSubject, impostor);
+        List<OperatingPoint> points = new ArrayList<>();
+        for (double target : options.targetFmrs()) {
+            points.add(scores.operatingPoint(target, options.seed()));
+        }
+        FoldAccuracy folds = null;
+        if (pairs.hasFolds()) {
+            float[] all = new float[pairs.size()];
+            for (int i = 0; i < split.genuineIndex.length; i++) {
+                all[split.genuineIndex[i]] = genuine[i];
+            }
+            for (int i = 0; i < split.impostorIndex.length; i++) {
+                all[split.impostorIndex[i]] = impostor[i];
+            }
+            folds = FoldAccuracy.compute(all, pairs.genuine(), pairs.fold(), pairs.folds());
+        }
+        return new EvaluationResult.Configuration(spec.label(),
+                spec.configFile() == null ? "(built-in defaults)" : spec.configFile().toString(), spec.overrides(),
+                fingerprint, description, enrolled.stats(), genuine.length, impostor.length, scorer.kernel().name(), m.dimension(),
+                seconds, seconds > 0 ? comparisons / seconds : Double.NaN, points, folds,
+                scores.det(options.detPoints()), scores.histogram(options.histogramBins()));
+    }
+
+    private static void closeAll(Map<String, TemplateStore> stores) {
+        RuntimeException first = null;
+        for (TemplateStore s : stores.values()) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** The pairs split by class, with each genuine pair's subject as a small integer. */
+    private record Split(int[] genuineLeft, int[] genuineRight, int[] genuineSubject, int[] genuineIndex,
+                         int[] impostorLeft, int[] impostorRight, int[] impostorIndex) {
+        static Split of(PairSet p) {
+            IntList gl = new IntList();
+            IntList gr = new IntList();
+            IntList gs = new IntList();
+            IntList gi = new IntList();
+            IntList il = new IntList();
+            IntList ir = new IntList();
+            IntList ii = new IntList();
+            Map<String, Integer> subjectIds = new HashMap<>();
+            for (int i = 0; i < p.size(); i++) {
+                if (p.genuine()[i]) {
+                    gl.add(p.left()[i]);
+                    gr.add(p.right()[i]);
+                    gi.add(i);
+                    if (p.hasSubjects()) {
+                        gs.add(subjectIds.computeIfAbsent(p.subjects().get(p.left()[i]), k -> subjectIds.size()));
+                    }
+                } else {
+                    il.add(p.left()[i]);
+                    ir.add(p.right()[i]);
+                    ii.add(i);
+                }
+            }
+            return new Split(gl.toArray(), gr.toArray(), p.hasSubjects() ? gs.toArray() : null, gi.toArray(),
+                    il.toArray(), ir.toArray(), ii.toArray());
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.sameface.evaluation;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one {@code evaluate} run measured: written as {@code result.json}, and what the Markdown report and
+ * the charts are drawn from.
+ */
+public record EvaluationResult(String tool, String createdAt, Protocol protocol, List<Double> targetFmrs,
+                               List<Configuration> configurations, Map<String, String> files) {
+
+    /**
+     * @param genuineSubjects people who own at least one genuine pair (0 when the protocol names nobody)
+     * @param seed            the impostor sampling seed (null when the protocol does not sample)
+     */
+    public record Protocol(String name, int images, int genuine, int impostors, int genuineSubjects, Long seed,
+                           int folds) {
+    }
+
+    /**
+     * @param scoringKernel          which dot-product kernel scored
+     * @param dimension              template vector length
+     * @param comparisonsPerSecond   genuine + impostor comparisons per second, one thread
+     * @param lfwAccuracy            10-fold accuracy when the protocol has folds, else null
+     */
+    public record Configuration(String label, String configFile, Map<String, String> overrides, String fingerprint,
+                                String description, Enrolment.Stats templates, int genuine, int impostors,
+                                String scoringKernel, int dimension, double scoringSeconds, double comparisonsPerSecond,
+                                List<OperatingPoint> operatingPoints, FoldAccuracy lfwAccuracy,
+                                List<ScoreSet.DetPoint> det, ScoreSet.Histogram histogram) {
+    }
+}

@@ -1,0 +1,86 @@
+package dev.sameface.evaluation;
+
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.PrintStream;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Progress bars with rate and ETA on the terminal's standard error for long steps, or nothing at all: quiet when the
+ * output is for machines ({@code --json}), in CI logs ({@code CI=true}) and when no terminal is attached, where a
+ * bar redrawn with carriage returns would only fill the log.
+ */
+public final class Progress {
+    private static final Progress SILENT = new Progress(false, null);
+    private final boolean enabled;
+    private final PrintStream out;
+
+    private Progress(boolean enabled, PrintStream out) {
+        this.enabled = enabled;
+        this.out = out;
+    }
+
+    public static Progress silent() {
+        return SILENT;
+    }
+
+    /** A console progress when a person is watching, else silent. */
+    public static Progress forConsole(boolean jsonOutput) {
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        java.io.Console console = System.console();
+        boolean terminal = console != null && console.isTerminal();
+        return !jsonOutput && !ci && terminal ? new Progress(true, System.err) : SILENT;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** One step of known size; close it when done. */
+    public Bar start(String task, long max) {
+        if (!enabled) {
+            return new Bar(null);
+        }
+        ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(max)
+                .setStyle(ProgressBarStyle.ASCII)
+                .showSpeed()
+                .setSpeedUnit(ChronoUnit.SECONDS)
+                .setUpdateIntervalMillis(500)
+                .setConsumer(new ConsoleProgressBarConsumer(out))
+                .build();
+        return new Bar(bar);
+    }
+
+    /** A running bar; every method is a no-op when progress is silent. */
+    public static final class Bar implements AutoCloseable {
+        private final ProgressBar bar;
+
+        private Bar(ProgressBar bar) {
+            this.bar = bar;
+        }
+
+        public void step() {
+            if (bar != null) {
+                bar.step();
+            }
+        }
+
+        public void stepBy(long n) {
+            if (bar != null) {
+                bar.stepBy(n);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+}

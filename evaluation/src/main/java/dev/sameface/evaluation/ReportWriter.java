@@ -1,0 +1,180 @@
+package dev.sameface.evaluation;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Writes a run's {@code result.json}, {@code report.md} and charts into one folder. */
+public final class ReportWriter {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ReportWriter() {
+    }
+
+    /** Writes everything; the returned result lists the files written in {@code files}. */
+    public static EvaluationResult write(EvaluationResult result, Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot create output folder " + dir + ": " + e.getMessage(), e);
+        }
+        Map<String, String> files = result.files();
+        files.put("det", Charts.save(Charts.det(result), dir, "det").getFileName().toString());
+        for (EvaluationResult.Configuration c : result.configurations()) {
+            String base = "histogram-" + slug(c.label());
+            files.put("histogram " + c.label(), Charts.save(Charts.histogram(c), dir, base).getFileName().toString());
+        }
+        files.put("report", "report.md");
+        files.put("json", "result.json");
+        writeString(dir.resolve("report.md"), markdown(result));
+        writeString(dir.resolve("result.json"), json(result));
+        return result;
+    }
+
+    public static String json(EvaluationResult result) {
+        try {
+            return JSON.writeValueAsString(result) + "\n";
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot serialise the result: " + e.getMessage(), e);
+        }
+    }
+
+    public static String markdown(EvaluationResult r) {
+        StringBuilder md = new StringBuilder();
+        EvaluationResult.Protocol p = r.protocol();
+        md.append("# sameface evaluation\n\n");
+        md.append("- Protocol: ").append(p.name()).append('\n');
+        md.append(String.format(Locale.ROOT, "- Images: %,d; genuine comparisons: %,d; impostor comparisons: %,d%n",
+                p.images(), p.genuine(), p.impostors()));
+        if (p.genuineSubjects() > 0) {
+            md.append(String.format(Locale.ROOT, "- People with genuine pairs: %,d%n", p.genuineSubjects()));
+        }
+        if (p.seed() != null) {
+            md.append("- Impostor sample seed: ").append(p.seed()).append('\n');
+        }
+        md.append("- Run at: ").append(r.createdAt()).append("\n\n");
+
+        md.append("## Configurations\n\n");
+        md.append("| configuration | config | overrides | templates computed / reused | failed (FTE) | scoring |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (EvaluationResult.Configuration c : r.configurations()) {
+            Enrolment.Stats s = c.templates();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d / %,d | %,d (%s) | %,.0f comparisons/s (%s) |%n",
+                    c.label(), c.configFile(), overrides(c.overrides()), s.computed(), s.reused(), s.failed(),
+                    Charts.percent(s.fte()), c.comparisonsPerSecond(), c.scoringKernel()));
+        }
+        md.append('\n');
+        for (EvaluationResult.Configuration c : r.configurations()) {
+            md.append("Pipeline of **").append(c.label()).append("**: ").append(c.description())
+                    .append(" (fingerprint `").append(c.fingerprint()).append("`)");
+            if (!c.templates().failuresByCode().isEmpty()) {
+                md.append("; failed templates by reason: ").append(c.templates().failuresByCode().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+            }
+            md.append("\n\n");
+        }
+
+        md.append("## FNMR at fixed FMR\n\n");
+        md.append("Threshold T = the lowest score with FMR(T) ≤ target (a score ≥ T is a match). ")
+                .append("**FNMR (all pairs)** counts every genuine comparison once, so people with many photos weigh more; ")
+                .append("**FNMR (per identity)** averages each person's own FNMR, so every person counts once. ")
+                .append("Comparisons with a failed template count as non-matches. Intervals are 95%: Clopper-Pearson ")
+                .append("(treats pairs as independent) and a bootstrap over people (resamples whole people).\n\n");
+        for (EvaluationResult.Configuration c : r.configurations()) {
+            md.append("### ").append(c.label()).append("\n\n");
+            md.append(String.format(Locale.ROOT, "%,d genuine and %,d impostor comparisons; FTE %s.%n%n",
+                    c.genuine(), c.impostors(), Charts.percent(c.templates().fte())));
+            md.append("| target FMR | threshold | FMR achieved | FNMR (all pairs) | 95% CI Clopper-Pearson | 95% CI bootstrap over people | FNMR (per identity) | 95% CI bootstrap |\n");
+            md.append("|---|---|---|---|---|---|---|---|\n");
+            for (OperatingPoint o : c.operatingPoints()) {
+                if (!o.measured()) {
+                    md.append(String.format(Locale.ROOT, "| %s | not enough impostors (%,d < %,d needed) | | | | | | |%n",
+                            Charts.fmrLabel(o.targetFmr()), o.impostors(), o.impostorsNeeded()));
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, "| %s | %.5f | %s (%,d / %,d) | **%s** (%,d / %,d) | %s | %s | %s | %s |%n",
+                        Charts.fmrLabel(o.targetFmr()), o.threshold(), Charts.percent(o.fmr()), o.falseMatches(),
+                        o.impostors(), Charts.percent(o.fnmr()), o.falseNonMatches(), o.genuine(),
+                        interval(o.fnmrInterval()), interval(o.fnmrSubjectBootstrap()),
+                        o.fnmrPerIdentity() == null ? "n/a (protocol names no people)"
+                                : "**" + Charts.percent(o.fnmrPerIdentity()) + "** (" + o.identities() + " people)",
+                        interval(o.fnmrPerIdentityInterval())));
+            }
+            md.append('\n');
+            if (c.lfwAccuracy() != null) {
+                FoldAccuracy f = c.lfwAccuracy();
+                md.append(String.format(Locale.ROOT,
+                        "**LFW %d-fold accuracy: %.2f%% ± %.2f%%** (mean ± sample std over folds; standard error %.2f%%; "
+                                + "each fold's threshold chosen on the other folds).%n%n",
+                        f.accuracy().length, 100 * f.mean(), 100 * f.std(), 100 * f.standardError()));
+                md.append("| fold |");
+                for (int i = 0; i < f.accuracy().length; i++) {
+                    md.append(' ').append(i + 1).append(" |");
+                }
+                md.append("\n|---|").append("---|".repeat(f.accuracy().length)).append("\n| accuracy |");
+                for (double a : f.accuracy()) {
+                    md.append(String.format(Locale.ROOT, " %.2f%% |", 100 * a));
+                }
+                md.append("\n| threshold |");
+                for (float t : f.threshold()) {
+                    md.append(String.format(Locale.ROOT, " %.4f |", t));
+                }
+                md.append("\n\n");
+            }
+        }
+
+        md.append("## Charts\n\n");
+        md.append("DET curve (lower is better; read FNMR where a curve crosses a dashed target-FMR line):\n\n");
+        md.append("![DET curve](det.png)\n\n");
+        for (EvaluationResult.Configuration c : r.configurations()) {
+            md.append("Score histogram of ").append(c.label()).append(" (dashed lines: thresholds at the target FMRs):\n\n");
+            md.append("![scores ").append(c.label()).append("](histogram-").append(slug(c.label())).append(".png)\n\n");
+        }
+        md.append("## Scoring speed\n\n");
+        for (EvaluationResult.Configuration c : r.configurations()) {
+            md.append(String.format(Locale.ROOT, "- %s: %,d comparisons in %.3f s = **%,.0f comparisons/s** on one thread (%s, %d-d)%n",
+                    c.label(), (long) c.genuine() + c.impostors(), c.scoringSeconds(), c.comparisonsPerSecond(),
+                    c.scoringKernel(), c.dimension()));
+        }
+        md.append('\n');
+        return md.toString();
+    }
+
+    private static String interval(Interval i) {
+        if (i == null) {
+            return "n/a";
+        }
+        return "[" + Charts.percent(i.low()) + ", " + Charts.percent(i.high()) + "]";
+    }
+
+    private static String overrides(Map<String, String> o) {
+        if (o.isEmpty()) {
+            return "—";
+        }
+        return o.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(Collectors.joining(" "));
+    }
+
+    /** A file-name-safe form of a label. */
+    static String slug(String label) {
+        String s = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return s.isEmpty() ? "config" : s;
+    }
+
+    private static void writeString(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
