@@ -55,6 +55,8 @@ KNOWN = {
     "fr-landmark-68": dict(kind="landmarks", color="GRAY", mean=0.0, scale=1 / 256, crop=120),
     "yunet": dict(kind="yunet", color="BGR", mean=0.0, scale=1.0, crop=None),
 }
+# Bumped when the sidecar's fields change, so that prepare.sh redoes older exports.
+SIDECAR_FORMAT = 1
 # YuNet has dynamic H and W: traced at the first size, verified at all of them (multiples of 32, both aspects).
 YUNET_SIZES = [(320, 320), (256, 256), (480, 640), (640, 480), (160, 224)]
 
@@ -65,6 +67,10 @@ def sha256(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def declared_shape(value_info):
+    return [d.dim_value if d.dim_value > 0 else -1 for d in value_info.type.tensor_type.shape.dim]
 
 
 def pick_photos(folder, count):
@@ -318,11 +324,15 @@ def main():
                     print(layer_report(model, fx_model, x), file=sys.stderr)
                     return 1
         meta = {
+            "format": SIDECAR_FORMAT,
             "source_sha256": source_sha,
             "sha256": sha256(tmp),
             "source_file": src.name,
             "input_names": input_names,
             "output_names": output_names,
+            # As the ONNX file declares them, -1 where a dimension is dynamic (YuNet's batch, H, W).
+            "input_shapes": [declared_shape(inputs[0])],
+            "output_shapes": [declared_shape(o) for o in model.graph.output],
             "traced_input_shape": list(example.shape),
             "verified": {
                 "inputs": checked,
