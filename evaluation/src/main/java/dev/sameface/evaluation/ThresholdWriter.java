@@ -25,9 +25,12 @@ public final class ThresholdWriter {
     private ThresholdWriter() {
     }
 
-    /** Six decimals, rounded up: rounding down would let more impostors through than the calibration allowed. */
+    /**
+     * Six decimals, rounded up from the float's exact value: rounding down would let more impostors through than the
+     * calibration allowed.
+     */
     public static String format(float threshold) {
-        return new BigDecimal(Float.toString(threshold)).setScale(6, RoundingMode.CEILING).stripTrailingZeros().toPlainString();
+        return new BigDecimal((double) threshold).setScale(6, RoundingMode.CEILING).stripTrailingZeros().toPlainString();
     }
 
     /**
