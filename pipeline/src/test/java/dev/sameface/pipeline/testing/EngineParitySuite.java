@@ -1,0 +1,164 @@
+package dev.sameface.pipeline.testing;
+
+import dev.sameface.api.DetectedFace;
+import dev.sameface.api.Point;
+import dev.sameface.api.Template;
+import dev.sameface.pipeline.Enrolment;
+import dev.sameface.pipeline.FacePipeline;
+import dev.sameface.pipeline.config.PipelineConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The conformance and parity suite every inference engine must pass, run through ServiceLoader exactly as in
+ * production: a backend module extends it and names its engine. ONNX Runtime (f32) is the reference.
+ * <ul>
+ *   <li>the same LFW photos through both engines give templates with cosine >= 0.9999 and detector boxes and
+ *       landmarks within 0.5 px, for the default (Ultra-Light) and the YuNet configurations;</li>
+ *   <li>identical same/different decisions on LFW fold 1 with the default configuration and threshold;</li>
+ *   <li>the engine adds at most one native thread with default options.</li>
+ * </ul>
+ */
+public abstract class EngineParitySuite {
+    /** Photos of varied people, poses and lighting; the first of each of the first 24 pairs of fold 1. */
+    private static final int PARITY_IMAGES = 24;
+
+    /** The engine under test, e.g. {@code openvino}. */
+    protected abstract String engine();
+
+    protected PipelineConfig configFor(PipelineConfig base) {
+        return base.withEngine(engine());
+    }
+
+    private static List<Path> parityImages() {
+        Set<Path> images = new LinkedHashSet<>();
+        for (LfwPairs.Pair p : LfwPairs.fold(0)) {
+            images.add(p.a());
+            images.add(p.b());
+            if (images.size() >= PARITY_IMAGES) {
+                break;
+            }
+        }
+        return new ArrayList<>(images);
+    }
+
+    @Test
+    void defaultPipelineMatchesOnnxRuntime() {
+        assertParity(TestData.defaultConfig());
+    }
+
+    @Test
+    void yunetPipelineMatchesOnnxRuntime() {
+        assertParity(TestData.yunetConfig());
+    }
+
+    private void assertParity(PipelineConfig base) {
+        List<Path> images = parityImages();
+        List<Enrolment> reference = new ArrayList<>();
+        try (FacePipeline ref = TestData.pipeline(base.withEngine("onnxruntime"))) {
+            images.forEach(i -> reference.add(ref.enrol(i)));
+        }
+        try (FacePipeline p = TestData.pipeline(configFor(base))) {
+            assertThat(p.describe()).contains(engineDescriptionHint());
+            for (int i = 0; i < images.size(); i++) {
+                Enrolment r = reference.get(i);
+                Enrolment e = p.enrol(images.get(i));
+                String where = images.get(i).getFileName() + " on " + engine();
+                assertThat(e.faces()).as("faces found in %s", where).hasSameSizeAs(r.faces());
+                for (int f = 0; f < r.faces().size(); f++) {
+                    assertClose(r.faces().get(f), e.faces().get(f), where);
+                }
+                assertThat(e.template().isFailed()).as(where).isEqualTo(r.template().isFailed());
+                if (!r.template().isFailed()) {
+                    double cos = r.template().embedding().dot(e.template().embedding());
+                    assertThat(cos).as("embedding cosine to ONNX Runtime, %s", where).isGreaterThanOrEqualTo(0.9999);
+                }
+            }
+        }
+    }
+
+    /** A word the engine's description must contain, proving the engine under test really ran. */
+    protected String engineDescriptionHint() {
+        return "";
+    }
+
+    private static void assertClose(DetectedFace r, DetectedFace e, String where) {
+        double[] rb = {r.box().x(), r.box().y(), r.box().x() + r.box().width(), r.box().y() + r.box().height()};
+        double[] eb = {e.box().x(), e.box().y(), e.box().x() + e.box().width(), e.box().y() + e.box().height()};
+        for (int k = 0; k < 4; k++) {
+            assertThat(Math.abs(rb[k] - eb[k])).as("box coordinate %d, %s", k, where).isLessThanOrEqualTo(0.5);
+        }
+        List<Point> rp = r.landmarks().points();
+        List<Point> ep = e.landmarks().points();
+        for (int k = 0; k < 5; k++) {
+            assertThat(rp.get(k).distance(ep.get(k))).as("landmark %d, %s", k, where).isLessThanOrEqualTo(0.5);
+        }
+    }
+
+    @Test
+    void sameDecisionsAsOnnxRuntimeOnLfwFold1() {
+        List<LfwPairs.Pair> pairs = LfwPairs.fold(0);
+        boolean[] ref = decisions(TestData.defaultConfig().withEngine("onnxruntime"), pairs);
+        boolean[] got = decisions(configFor(TestData.defaultConfig()), pairs);
+        List<String> differing = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            if (ref[i] != got[i]) {
+                differing.add(pairs.get(i).a().getFileName() + " vs " + pairs.get(i).b().getFileName());
+            }
+        }
+        assertThat(differing).as("pairs decided differently by %s and ONNX Runtime", engine()).isEmpty();
+    }
+
+    private static boolean[] decisions(PipelineConfig config, List<LfwPairs.Pair> pairs) {
+        boolean[] out = new boolean[pairs.size()];
+        try (FacePipeline p = TestData.pipeline(config)) {
+            var cache = new java.util.HashMap<Path, Template>();
+            for (int i = 0; i < pairs.size(); i++) {
+                LfwPairs.Pair q = pairs.get(i);
+                Template a = cache.computeIfAbsent(q.a(), p::createTemplate);
+                Template b = cache.computeIfAbsent(q.b(), p::createTemplate);
+                out[i] = p.verify(a, b).same();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void runsOnOneThreadByDefault() {
+        assertSingleThreaded(configFor(TestData.defaultConfig()));
+    }
+
+    /**
+     * Builds the pipeline and enrols photos while counting the process's threads: the engine may add at most one
+     * (a worker in place of the calling thread for some engines) and nothing else. The JVM's own compiler threads
+     * are warmed up first so that they do not count against the engine.
+     */
+    public static void assertSingleThreaded(PipelineConfig config) {
+        List<Path> images = parityImages().subList(0, 6);
+        // Warm the JIT (its compiler threads come and go) on the same Java code paths with another engine.
+        try (FacePipeline warm = TestData.pipeline(config.withEngine("onnxruntime"))) {
+            images.forEach(warm::enrol);
+        }
+        List<String> before = NativeThreads.names();
+        int peak = before.size();
+        try (FacePipeline p = TestData.pipeline(config)) {
+            for (int round = 0; round < 3; round++) {
+                for (Path i : images) {
+                    p.enrol(i);
+                    peak = Math.max(peak, NativeThreads.count());
+                }
+            }
+            List<String> during = NativeThreads.names();
+            assertThat(peak - before.size())
+                    .as("threads added while %s inferred: %s", config.engine(), NativeThreads.added(before, during))
+                    .isLessThanOrEqualTo(1);
+        }
+    }
+}

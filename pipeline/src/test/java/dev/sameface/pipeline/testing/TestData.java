@@ -1,0 +1,75 @@
+package dev.sameface.pipeline.testing;
+
+import dev.sameface.pipeline.FacePipeline;
+import dev.sameface.pipeline.Pipelines;
+import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.config.StageConfig;
+import dev.sameface.pipeline.models.ModelCache;
+import dev.sameface.pipeline.models.ModelManifest;
+import dev.sameface.api.SamefaceHome;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the real test data and models are. Everything here fails loudly with the remedy when something is missing:
+ * a test that needs LFW or a model must never pass by skipping.
+ */
+public final class TestData {
+    private TestData() {
+    }
+
+    /** ../shared, as the build passes it ({@code -Dsameface.shared}). */
+    public static Path shared() {
+        String p = System.getProperty("sameface.shared");
+        Path dir = p != null ? Path.of(p) : Path.of("..", "..", "shared");
+        if (!Files.isDirectory(dir)) {
+            dir = Path.of("..", "shared");
+        }
+        if (!Files.isDirectory(dir.resolve("data").resolve("lfw"))) {
+            throw new IllegalStateException("LFW not found under " + dir.toAbsolutePath() + "/data/lfw: tests read real photos from "
+                    + "../shared next to the checkout (run them from the repository root with mvn, which sets -Dsameface.shared)");
+        }
+        return dir.toAbsolutePath().normalize();
+    }
+
+    public static Path lfwImages() {
+        return shared().resolve("data/lfw/images_deepfunneled");
+    }
+
+    public static Path lfw(String name, int index) {
+        Path p = lfwImages().resolve(name).resolve(String.format("%s_%04d.jpg", name, index));
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("LFW photo missing: " + p);
+        }
+        return p;
+    }
+
+    public static Path pairsFile() {
+        return shared().resolve("data/lfw/pairs.txt");
+    }
+
+    /** The detectors in ../shared/models, which tests may use by path (never a product default). */
+    public static Path sharedModels() {
+        return shared().resolve("models");
+    }
+
+    /** The standard cache plus ../shared/models as a local model directory, so YuNet configs resolve. */
+    public static ModelCache cache() {
+        return new ModelCache(ModelManifest.load(), SamefaceHome.resolve(), List.of(sharedModels()));
+    }
+
+    public static PipelineConfig defaultConfig() {
+        return PipelineConfig.defaults();
+    }
+
+    public static PipelineConfig yunetConfig() {
+        return PipelineConfig.defaults().withDetector(new StageConfig("yunet", "yunet-n", null, Map.of()));
+    }
+
+    public static FacePipeline pipeline(PipelineConfig config) {
+        return Pipelines.create(config, cache());
+    }
+}
