@@ -27,7 +27,7 @@ import java.util.function.Function;
  * (host-pointer tensors, no copy); each output is copied once into a new Tensor the caller owns. Dynamic inputs
  * (YuNet's H and W) take whatever shape fits the model's bounds on each call.
  */
-final class OpenVinoModel implements CompiledModel {
+public final class OpenVinoModel implements CompiledModel {
     private final OpenVino ov;
     private final String id;
     private final OvCompiledModel compiled;
@@ -98,7 +98,7 @@ final class OpenVinoModel implements CompiledModel {
     }
 
     /** The precision OpenVINO actually compiled the model for, e.g. {@code f32}. */
-    String precision() {
+    public String precision() {
         return precision;
     }
 

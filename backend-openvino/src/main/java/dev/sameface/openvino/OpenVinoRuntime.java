@@ -30,7 +30,7 @@ public final class OpenVinoRuntime {
 
     // Same resolution as dev.sameface.api.SamefaceHome (not used directly: the api jar installed while this module
     // was written predates it; switch to SamefaceHome.runtimes() once the api build that has it is installed).
-    private static Path samefaceHome() {
+    static Path samefaceHome() {
         String p = System.getProperty("sameface.home");
         if (p == null || p.isBlank()) {
             p = System.getenv("SAMEFACE_HOME");

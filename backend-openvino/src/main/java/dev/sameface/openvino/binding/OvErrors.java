@@ -43,7 +43,11 @@ final class OvErrors {
         if (message == null) {
             return "";
         }
-        String flat = message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " | ").replaceAll("\\s{2,}", " ");
+        String flat = message.strip()
+                // OpenVINO prefixes each nesting level with its C++ source location, which tells a user nothing.
+                .replaceAll("Exception from \\S+:\\d+:\\s*", "")
+                .replaceAll("\\s*[\\r\\n]+\\s*", " | ").replaceAll("\\s{2,}", " ")
+                .replaceAll("^(\\|\\s*)+", "");
         return flat.length() <= MAX_MESSAGE ? flat : flat.substring(0, MAX_MESSAGE) + "...";
     }
 
