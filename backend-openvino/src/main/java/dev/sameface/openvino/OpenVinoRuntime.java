@@ -1,5 +1,7 @@
 package dev.sameface.openvino;
 
+import dev.sameface.api.SamefaceHome;
+
 import java.nio.file.Path;
 
 /**
@@ -25,23 +27,6 @@ public final class OpenVinoRuntime {
         if (p != null && !p.isBlank()) {
             return Path.of(p).toAbsolutePath();
         }
-        return samefaceHome().resolve("runtimes").resolve("openvino-" + PINNED_VERSION);
-    }
-
-    // Same resolution as dev.sameface.api.SamefaceHome (not used directly: the api jar installed while this module
-    // was written predates it; switch to SamefaceHome.runtimes() once the api build that has it is installed).
-    static Path samefaceHome() {
-        String p = System.getProperty("sameface.home");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("SAMEFACE_HOME");
-        }
-        if (p != null && !p.isBlank()) {
-            return Path.of(p).toAbsolutePath();
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "sameface").toAbsolutePath();
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "sameface");
+        return SamefaceHome.runtimes().resolve("openvino-" + PINNED_VERSION);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sameface.openvino;
 
+import dev.sameface.api.SamefaceHome;
 import dev.sameface.api.engine.Availability;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
@@ -38,7 +39,7 @@ final class TestSetup {
 
     /** A model from the sameface cache ({@code models/<id>/<id>.onnx}). */
     static ModelSource cachedModel(String id) {
-        Path f = OpenVinoRuntime.samefaceHome().resolve("models").resolve(id).resolve(id + ".onnx");
+        Path f = SamefaceHome.models().resolve(id).resolve(id + ".onnx");
         if (!Files.isRegularFile(f)) {
             fail("model " + id + " is not in the cache at " + f + "; run: ./sameface models fetch");
         }

@@ -1,6 +1,7 @@
 package dev.sameface.openvino.bench;
 
 import dev.sameface.api.FaceException;
+import dev.sameface.api.SamefaceHome;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
@@ -64,7 +65,7 @@ public final class EngineBenchmark {
         Path shared = Path.of(System.getProperty("sameface.shared", "../shared"));
         Path lfw = Path.of(a.getOrDefault("lfw", shared.resolve("data/lfw/images_deepfunneled").toString()));
         Path yunet = Path.of(a.getOrDefault("yunet", shared.resolve("models/yunet_n_dynamic.onnx").toString()));
-        Path models = Path.of(a.getOrDefault("models", defaultModels().toString()));
+        Path models = Path.of(a.getOrDefault("models", SamefaceHome.models().toString()));
         try {
             run(specs, iterations, warmup, photoCount, lfw, yunet, models);
         } catch (FaceException e) {
@@ -205,16 +206,6 @@ public final class EngineBenchmark {
             known.add(p.name());
         }
         throw new FaceException(dev.sameface.api.ErrorCode.UNKNOWN_NAME, "no engine " + name + " on the class path; known: " + known);
-    }
-
-    private static Path defaultModels() {
-        String home = System.getProperty("sameface.home", System.getenv("SAMEFACE_HOME"));
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, "models");
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg, "sameface") : Path.of(System.getProperty("user.home"), ".cache", "sameface"))
-                .resolve("models");
     }
 
     /** Nearest-rank percentile. */

@@ -1,0 +1,16 @@
+package dev.sameface.openvino;
+
+import dev.sameface.pipeline.testing.EngineParitySuite;
+
+/** The shared pipeline-level parity suite (ONNX Runtime f32 as reference), run on OpenVINO found by ServiceLoader. */
+class OpenVinoParityTest extends EngineParitySuite {
+    @Override
+    protected String engine() {
+        return OpenVinoEngineProvider.NAME;
+    }
+
+    @Override
+    protected String engineDescriptionHint() {
+        return "OpenVINO";
+    }
+}
