@@ -54,14 +54,43 @@ public record ModelManifest(Map<String, ModelEntry> models, Map<String, RuntimeE
     public record RuntimeEntry(String description, String version, Source source, String licence) {
     }
 
+    /**
+     * The built-in manifest merged with every plugin jar's {@value #EXTENSION} on the class path, so a plugin brings
+     * its own model entries. An id defined twice is an error, never a silent override.
+     */
     public static ModelManifest load() {
-        try (InputStream in = ModelManifest.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new FaceException(ErrorCode.INTERNAL_ERROR, "model manifest " + RESOURCE + " is missing from the class path");
+        ModelManifest base = read(ModelManifest.class.getResource(RESOURCE), RESOURCE);
+        Map<String, ModelEntry> models = new TreeMap<>(base.models());
+        Map<String, RuntimeEntry> runtimes = new TreeMap<>(base.runtimes());
+        try {
+            var urls = Thread.currentThread().getContextClassLoader().getResources(EXTENSION);
+            while (urls.hasMoreElements()) {
+                java.net.URL url = urls.nextElement();
+                ModelManifest ext = read(url, url.toString());
+                for (var e : ext.models().entrySet()) {
+                    if (models.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                        throw new FaceException(ErrorCode.CONFIG_ERROR, url + " defines model '" + e.getKey() + "', which another manifest defines already");
+                    }
+                }
+                runtimes.putAll(ext.runtimes());
             }
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot list plugin manifests: " + e.getMessage(), e);
+        }
+        return new ModelManifest(models, runtimes);
+    }
+
+    /** Where a plugin jar lists the models it adds, in the same format as the built-in manifest. */
+    public static final String EXTENSION = "META-INF/sameface/manifest.yaml";
+
+    private static ModelManifest read(java.net.URL url, String name) {
+        if (url == null) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "model manifest " + name + " is missing from the class path");
+        }
+        try (InputStream in = url.openStream()) {
             return mapper().readValue(in, ModelManifest.class);
         } catch (IOException e) {
-            throw new FaceException(ErrorCode.INTERNAL_ERROR, "model manifest is unreadable: " + e.getMessage(), e);
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "model manifest " + name + " is unreadable: " + e.getMessage(), e);
         }
     }
 
