@@ -8,7 +8,6 @@ final class Extensions {
     }
 
     static List<String> subcommands() {
-        return List.of("dev.sameface.evaluation.EvaluateCommand", "dev.sameface.evaluation.CalibrateCommand",
-                "dev.sameface.bench.BenchCommand", "dev.sameface.bench.ParityCommand");
+        return List.of("dev.sameface.evaluation.EvaluateCommand", "dev.sameface.evaluation.CalibrateCommand");
     }
 }

@@ -13,7 +13,8 @@ import java.io.PrintWriter;
                 "Scores are cosine similarities in [-1, 1]; two faces are the same person when the score is at or above",
                 "the configured threshold, which is calibrated to hold the false-match rate (FMR) at 1e-3 on LFW:",
                 "about one impostor pair in a thousand is accepted."},
-        subcommands = {VerifyCommand.class, TemplateCommand.class, MatchCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {VerifyCommand.class, TemplateCommand.class, MatchCommand.class, ModelsCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SamefaceCommand {
 
     public static void main(String[] args) {

@@ -1,0 +1,184 @@
+package dev.sameface.cli;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Template;
+import dev.sameface.pipeline.Enrolment;
+import dev.sameface.pipeline.FacePipeline;
+import dev.sameface.pipeline.Pipelines;
+import dev.sameface.pipeline.config.PipelineConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "bench", description = {"Per-stage latency of the pipeline on one thread, engines interleaved image by image.",
+        "Prints median and p95 of decode, detect, align, embed, match and the whole template, per engine, and each",
+        "engine's median relative to the first. Quote ratios from one run: these machines are noisy."})
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "A folder of photos (searched recursively), e.g. ../shared/data/lfw/images_deepfunneled")
+    Path dir;
+
+    @Option(names = "--engines", split = ",", paramLabel = "NAME", description = "Engines to compare (default: the configured one).")
+    List<String> engines = new ArrayList<>();
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "200", description = "Photos to time (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "30", description = "Untimed photos first, per engine (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private static final String[] STAGES = {"decode", "detect", "align", "embed", "match", "template"};
+
+    @Override
+    public Integer call() {
+        List<Path> photos = photos();
+        PipelineConfig base = pipeline.resolve();
+        List<String> names = engines.isEmpty() ? List.of(base.engine()) : engines;
+        Map<String, FacePipeline> live = new LinkedHashMap<>();
+        try {
+            for (String e : names) {
+                live.put(e, Pipelines.create(base.withEngine(e)));
+            }
+            for (int i = 0; i < Math.min(warmup, photos.size()); i++) {
+                for (FacePipeline p : live.values()) {
+                    p.enrol(photos.get(i));
+                }
+            }
+            Map<String, long[][]> samples = new LinkedHashMap<>();
+            names.forEach(n -> samples.put(n, new long[STAGES.length][photos.size()]));
+            int[] counts = new int[names.size()];
+            for (int i = 0; i < photos.size(); i++) {
+                // Interleave engines photo by photo so drift in machine load hits all of them alike.
+                for (int k = 0; k < names.size(); k++) {
+                    FacePipeline p = live.get(names.get(k));
+                    Enrolment e = p.enrol(photos.get(i));
+                    if (e.template().isFailed()) {
+                        continue;
+                    }
+                    Template t = e.template();
+                    long m0 = System.nanoTime();
+                    p.similarity(t, t);
+                    long match = System.nanoTime() - m0;
+                    long[][] s = samples.get(names.get(k));
+                    int c = counts[k]++;
+                    var tm = e.timings();
+                    s[0][c] = tm.decodeNanos();
+                    s[1][c] = tm.detectNanos();
+                    s[2][c] = tm.alignNanos();
+                    s[3][c] = tm.embedNanos();
+                    s[4][c] = match;
+                    s[5][c] = tm.totalNanos();
+                }
+            }
+            print(names, samples, counts, live, photos.size(), base);
+            return 0;
+        } finally {
+            live.values().forEach(FacePipeline::close);
+        }
+    }
+
+    private void print(List<String> names, Map<String, long[][]> samples, int[] counts, Map<String, FacePipeline> live, int n, PipelineConfig base) {
+        var out = spec.commandLine().getOut();
+        double[][] medians = new double[names.size()][STAGES.length];
+        var root = Json.object();
+        root.put("photos", n);
+        root.put("detector", base.detector().plugin());
+        root.put("flip_tta", base.embedder().options().getOrDefault("flip-tta", "false"));
+        var engs = root.putObject("engines");
+        for (int k = 0; k < names.size(); k++) {
+            var node = engs.putObject(names.get(k));
+            node.put("description", live.get(names.get(k)).describe());
+            node.put("templates", counts[k]);
+            for (int s = 0; s < STAGES.length; s++) {
+                long[] v = Arrays.copyOf(samples.get(names.get(k))[s], counts[k]);
+                Arrays.sort(v);
+                medians[k][s] = percentile(v, 0.5) / 1e6;
+                node.putObject(STAGES[s]).put("median_ms", medians[k][s]).put("p95_ms", percentile(v, 0.95) / 1e6);
+            }
+        }
+        if (json) {
+            out.println(Json.write(root));
+            return;
+        }
+        out.printf(Locale.ROOT, "%d photos, detector %s, flip-tta %s, one thread; median / p95 in ms%n", n, base.detector().plugin(),
+                base.embedder().options().getOrDefault("flip-tta", "false"));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-8s |", "stage"));
+        StringBuilder rule = new StringBuilder("|----------|");
+        for (String e : names) {
+            header.append(String.format(Locale.ROOT, " %-19s |", e));
+            rule.append("---------------------|");
+        }
+        out.println(header);
+        out.println(rule);
+        for (int s = 0; s < STAGES.length; s++) {
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-8s |", STAGES[s]));
+            for (int k = 0; k < names.size(); k++) {
+                var node = engs.get(names.get(k)).get(STAGES[s]);
+                String cell = String.format(Locale.ROOT, "%.2f / %.2f", node.get("median_ms").asDouble(), node.get("p95_ms").asDouble());
+                if (k > 0 && medians[0][s] > 0) {
+                    cell += String.format(Locale.ROOT, " (%.2fx)", medians[k][s] / medians[0][s]);
+                }
+                row.append(String.format(Locale.ROOT, " %-19s |", cell));
+            }
+            out.println(row);
+        }
+        for (String e : names) {
+            out.println(e + ": " + live.get(e).describe());
+        }
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private List<Path> photos() {
+        if (!Files.isDirectory(dir)) {
+            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "not a folder: " + dir);
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            List<Path> all = s.filter(p -> {
+                String f = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return f.endsWith(".jpg") || f.endsWith(".jpeg") || f.endsWith(".png");
+            }).sorted().toList();
+            if (all.isEmpty()) {
+                throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "no .jpg or .png photos under " + dir);
+            }
+            // An even spread over the sorted list, so a run sees many people, not the first few folders.
+            List<Path> pick = new ArrayList<>();
+            int want = Math.min(images + warmup, all.size());
+            for (int i = 0; i < want; i++) {
+                pick.add(all.get((int) ((long) i * all.size() / want)));
+            }
+            return pick;
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sameface.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command as a user runs it, on real LFW photos with the default (registry-fetched) pipeline. */
+class SamefaceCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void verifySaysSameForOnePersonAndDifferentForTwo() throws Exception {
+        Run same = run("verify", "--json", TestData.lfw("George_W_Bush", 1).toString(), TestData.lfw("George_W_Bush", 2).toString());
+        assertThat(same.exit()).as(same.err()).isZero();
+        JsonNode s = Json.MAPPER.readTree(same.out());
+        assertThat(s.get("same").asBoolean()).isTrue();
+        assertThat(s.get("score").asDouble()).isGreaterThanOrEqualTo(s.get("threshold").asDouble());
+        assertThat(s.get("a").get("timings").get("embed_ms").asDouble()).isPositive();
+
+        Run diff = run("verify", TestData.lfw("George_W_Bush", 1).toString(), TestData.lfw("Serena_Williams", 1).toString());
+        assertThat(diff.exit()).isZero();
+        assertThat(diff.out()).contains("DIFFERENT people").contains("threshold:").contains("detect").contains("embed");
+    }
+
+    @Test
+    void templateThenMatchGivesTheSameDecisionAsVerify() throws Exception {
+        Path a = dir.resolve("a.sft");
+        Path b = dir.resolve("b.sft");
+        assertThat(run("template", TestData.lfw("Colin_Powell", 1).toString(), "-o", a.toString()).exit()).isZero();
+        assertThat(run("template", TestData.lfw("Colin_Powell", 2).toString(), "-o", b.toString()).exit()).isZero();
+        Run m = run("match", "--json", a.toString(), b.toString());
+        assertThat(m.exit()).as(m.err()).isZero();
+        assertThat(Json.MAPPER.readTree(m.out()).get("same").asBoolean()).isTrue();
+    }
+
+    @Test
+    void errorsAreOneLineWithATypedExitCode() throws Exception {
+        Run missing = run("verify", "/nonexistent/a.jpg", TestData.lfw("Colin_Powell", 1).toString());
+        // A missing photo is a failed enrolment: decided "different", with the reason.
+        assertThat(missing.exit()).isZero();
+        assertThat(missing.out()).contains("file not found");
+
+        Path junk = dir.resolve("junk.sft");
+        Files.writeString(junk, "not a template");
+        Path good = dir.resolve("good.sft");
+        run("template", TestData.lfw("Colin_Powell", 1).toString(), "-o", good.toString());
+        Run corrupt = run("match", junk.toString(), good.toString());
+        assertThat(corrupt.exit()).isEqualTo(6);
+        assertThat(corrupt.err().strip().lines().count()).isEqualTo(1);
+        assertThat(corrupt.err()).contains("junk.sft").doesNotContain("Exception").doesNotContain("\tat ");
+
+        Run badEngine = run("verify", "--engine", "tensorrt", good.toString(), good.toString());
+        assertThat(badEngine.exit()).isEqualTo(2);
+        assertThat(badEngine.err()).contains("unknown engine 'tensorrt'").contains("onnxruntime");
+    }
+
+    @Test
+    void noFaceTemplateExitsWithTheNoFaceCode() throws Exception {
+        Path text = dir.resolve("notes.jpg");
+        Files.writeString(text, "hello");
+        Run r = run("template", text.toString(), "-o", dir.resolve("t.sft").toString());
+        assertThat(r.exit()).isEqualTo(4);
+        assertThat(r.out()).contains("failed template");
+        assertThat(Files.exists(dir.resolve("t.sft"))).isTrue();
+    }
+
+    @Test
+    void helpExplainsTheThreshold() {
+        Run r = run("--help");
+        assertThat(r.out()).contains("FMR").contains("1e-3");
+    }
+}
