@@ -26,6 +26,9 @@ import java.util.Locale;
 public final class Charts {
     private static final Color[] THRESHOLD_COLOURS = {
             new Color(0xD62728), new Color(0xFF7F0E), new Color(0x9467BD), new Color(0x8C564B), new Color(0x17BECF)};
+    private static final Color[] CURVE_COLOURS = {
+            new Color(0x1F77B4), new Color(0xD62728), new Color(0x2CA02C), new Color(0x9467BD), new Color(0xFF7F0E),
+            new Color(0x8C564B), new Color(0xE377C2), new Color(0x17BECF)};
     private static final Color GENUINE = new Color(0x2CA02C);
     private static final Color IMPOSTOR = new Color(0x1F77B4);
 
@@ -64,6 +67,7 @@ public final class Charts {
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineWidth(2.5f);
+            s.setLineColor(CURVE_COLOURS[drawn % CURVE_COLOURS.length]);
             drawn++;
         }
         if (drawn == 0) {
@@ -109,12 +113,12 @@ public final class Charts {
             x[i] = h.from() + (i + 0.5) * h.binWidth();
             ymax = Math.max(ymax, Math.max(h.genuine()[i], h.impostor()[i]));
         }
-        XYSeries imp = chart.addSeries(String.format(Locale.ROOT, "impostor (%,d)", c.impostors()), x, h.impostor());
+        XYSeries imp = chart.addSeries(classLabel("impostor", c.impostors(), h.impostorFailed()), x, h.impostor());
         imp.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
         imp.setMarker(SeriesMarkers.NONE);
         imp.setFillColor(new Color(IMPOSTOR.getRed(), IMPOSTOR.getGreen(), IMPOSTOR.getBlue(), 110));
         imp.setLineColor(IMPOSTOR);
-        XYSeries gen = chart.addSeries(String.format(Locale.ROOT, "genuine (%,d)", c.genuine()), x, h.genuine());
+        XYSeries gen = chart.addSeries(classLabel("genuine", c.genuine(), h.genuineFailed()), x, h.genuine());
         gen.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.StepArea);
         gen.setMarker(SeriesMarkers.NONE);
         gen.setFillColor(new Color(GENUINE.getRed(), GENUINE.getGreen(), GENUINE.getBlue(), 110));
@@ -133,9 +137,14 @@ public final class Charts {
             s.setLineWidth(2f);
             s.setLineColor(THRESHOLD_COLOURS[k++ % THRESHOLD_COLOURS.length]);
         }
-        chart.getStyler().setYAxisMin(0.0).setYAxisMax(ymax * 1.1);
+        chart.getStyler().setYAxisMin(0.0).setYAxisMax(ymax * 1.1).setYAxisDecimalPattern("0.000");
         chart.getStyler().setXAxisMin(h.from()).setXAxisMax(h.from() + bins * h.binWidth());
         return chart;
+    }
+
+    private static String classLabel(String name, int comparisons, int failed) {
+        return failed == 0 ? String.format(Locale.ROOT, "%s (%,d)", name, comparisons)
+                : String.format(Locale.ROOT, "%s (%,d; %,d with a failed template, not drawn)", name, comparisons, failed);
     }
 
     private static void style(XYChart chart) {

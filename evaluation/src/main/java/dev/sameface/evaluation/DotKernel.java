@@ -6,6 +6,14 @@ public interface DotKernel {
 
     String name();
 
+    /** Four dot products of one row against four others, into {@code out[0..3]}; a kernel may share row a's loads. */
+    default void dot4(float[] data, int offsetA, int b0, int b1, int b2, int b3, int length, float[] out) {
+        out[0] = dot(data, offsetA, b0, length);
+        out[1] = dot(data, offsetA, b1, length);
+        out[2] = dot(data, offsetA, b2, length);
+        out[3] = dot(data, offsetA, b3, length);
+    }
+
     /**
      * The Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}, else the
      * scalar one: the incubator module is an option of the launcher, not a requirement.

@@ -84,12 +84,16 @@ public final class Evaluation {
         long comparisons = (long) split.genuineLeft.length + split.impostorLeft.length;
         float[] genuine;
         float[] impostor;
+        scorer.warmUp(m);
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         try (Progress.Bar bar = progress.start("scoring " + spec.label(), comparisons)) {
             genuine = scorer.score(m, split.genuineLeft, split.genuineRight, bar);
             impostor = scorer.score(m, split.impostorLeft, split.impostorRight, bar);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
         ScoreSet scores = new ScoreSet(genuine, split.genuineSubject, impostor);
         List<OperatingPoint> points = new ArrayList<>();
         for (double target : options.targetFmrs()) {
@@ -109,7 +113,8 @@ public final class Evaluation {
         return new EvaluationResult.Configuration(spec.label(),
                 spec.configFile() == null ? "(built-in defaults)" : spec.configFile().toString(), spec.overrides(),
                 fingerprint, description, enrolled.stats(), genuine.length, impostor.length, scorer.kernel().name(), m.dimension(),
-                seconds, seconds > 0 ? comparisons / seconds : Double.NaN, points, folds,
+                seconds, seconds > 0 ? comparisons / seconds : 0, cpuSeconds, cpuSeconds > 0 ? comparisons / cpuSeconds : 0,
+                points, folds,
                 scores.det(options.detPoints()), scores.histogram(options.histogramBins()));
     }
 

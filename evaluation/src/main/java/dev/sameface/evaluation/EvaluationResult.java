@@ -21,12 +21,14 @@ public record EvaluationResult(String tool, String createdAt, Protocol protocol,
     /**
      * @param scoringKernel          which dot-product kernel scored
      * @param dimension              template vector length
-     * @param comparisonsPerSecond   genuine + impostor comparisons per second, one thread
+     * @param comparisonsPerSecond   genuine + impostor comparisons per second of wall time, one thread
+     * @param comparisonsPerCpuSecond the same per second of this thread's CPU time (steadier on a shared machine)
      * @param lfwAccuracy            10-fold accuracy when the protocol has folds, else null
      */
     public record Configuration(String label, String configFile, Map<String, String> overrides, String fingerprint,
                                 String description, Enrolment.Stats templates, int genuine, int impostors,
                                 String scoringKernel, int dimension, double scoringSeconds, double comparisonsPerSecond,
+                                double scoringCpuSeconds, double comparisonsPerCpuSecond,
                                 List<OperatingPoint> operatingPoints, FoldAccuracy lfwAccuracy,
                                 List<ScoreSet.DetPoint> det, ScoreSet.Histogram histogram) {
     }

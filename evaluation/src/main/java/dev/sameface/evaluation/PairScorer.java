@@ -1,7 +1,5 @@
 package dev.sameface.evaluation;
 
-import java.util.Arrays;
-
 /**
  * Cosine scores of many pairs over a {@link TemplateMatrix} (rows are unit vectors, so cosine = dot product).
  * Pairs are visited tile by tile — both rows of a pair inside one block of {@code tileRows} x {@code tileRows}
@@ -29,6 +27,27 @@ public final class PairScorer {
         return kernel;
     }
 
+    /**
+     * Runs the kernels long enough for the JIT to compile them, so that a measured scoring speed is the steady one
+     * and not the interpreter's (matters for small protocols, where compilation would dominate).
+     */
+    public void warmUp(TemplateMatrix m) {
+        if (m.rows() == 0) {
+            return;
+        }
+        int n = 100_000;
+        int[] a = new int[n];
+        int[] b = new int[n];
+        for (int i = 0; i < n; i++) {
+            // Runs of one left row against nearby rows: both the one-pair and the four-pair kernel get hot.
+            a[i] = (i / 32) % m.rows();
+            b[i] = (a[i] + 1 + (i % 32) * ((i / 1024) % 3)) % m.rows();
+        }
+        for (int rep = 0; rep < 5; rep++) {
+            score(m, a, b, Progress.silent().start("", n));
+        }
+    }
+
     /** Scores of pairs {@code (left[i], right[i])}, in the order given. */
     public float[] score(TemplateMatrix m, int[] left, int[] right, Progress.Bar bar) {
         if (left.length != right.length) {
@@ -36,42 +55,81 @@ public final class PairScorer {
         }
         int n = left.length;
         float[] out = new float[n];
-        long[] order = tileOrder(m.rows(), left, right);
+        int[] order = tileOrder(m.rows(), left, right);
         float[] data = m.data();
         int dim = m.dimension();
+        float[] four = new float[4];
         int reportEvery = 1 << 16;
-        for (int k = 0; k < n; k++) {
-            int p = (int) order[k];
+        int done = 0;
+        int k = 0;
+        while (k < n) {
+            int p = order[k];
             int a = left[p];
+            // Four pairs in a row that share their left row (the usual case: protocols list pairs by row) share
+            // its loads; failed templates take the one-by-one path.
+            if (k + 4 <= n && !m.isFailed(a)) {
+                int p1 = order[k + 1];
+                int p2 = order[k + 2];
+                int p3 = order[k + 3];
+                if (left[p1] == a && left[p2] == a && left[p3] == a && !m.isFailed(right[p]) && !m.isFailed(right[p1])
+                        && !m.isFailed(right[p2]) && !m.isFailed(right[p3])) {
+                    kernel.dot4(data, a * dim, right[p] * dim, right[p1] * dim, right[p2] * dim, right[p3] * dim, dim, four);
+                    out[p] = four[0];
+                    out[p1] = four[1];
+                    out[p2] = four[2];
+                    out[p3] = four[3];
+                    k += 4;
+                    done += 4;
+                    if (done >= reportEvery) {
+                        bar.stepBy(done);
+                        done = 0;
+                    }
+                    continue;
+                }
+            }
             int b = right[p];
             out[p] = m.isFailed(a) || m.isFailed(b) ? Float.NEGATIVE_INFINITY : kernel.dot(data, a * dim, b * dim, dim);
-            if ((k & (reportEvery - 1)) == reportEvery - 1) {
-                bar.stepBy(reportEvery);
+            k++;
+            done++;
+            if (done >= reportEvery) {
+                bar.stepBy(done);
+                done = 0;
             }
         }
-        bar.stepBy(n & (reportEvery - 1));
+        bar.stepBy(done);
         return out;
     }
 
-    /** Pair indices sorted by (tile of left row, tile of right row); the index sits in the low 32 bits. */
-    private long[] tileOrder(int rows, int[] left, int[] right) {
-        long tiles = (rows + tileRows - 1) / tileRows;
-        long[] order = new long[left.length];
-        if (tiles * tiles > Integer.MAX_VALUE) {
-            for (int i = 0; i < order.length; i++) {
+    /**
+     * Pair indices grouped by (tile of the lower row, tile of the higher row) with a counting sort: linear time, and
+     * stable, so pairs a protocol listed by row stay by row inside a tile.
+     */
+    private int[] tileOrder(int rows, int[] left, int[] right) {
+        int n = left.length;
+        long tilesPerSide = (rows + (long) tileRows - 1) / tileRows;
+        int[] order = new int[n];
+        if (tilesPerSide * tilesPerSide > 1 << 24) {
+            // Too many tiles to count (millions of rows): the given order it is.
+            for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
             return order;
         }
-        for (int i = 0; i < left.length; i++) {
+        int tiles = (int) tilesPerSide;
+        int[] tileOf = new int[n];
+        int[] start = new int[tiles * tiles + 1];
+        for (int i = 0; i < n; i++) {
             int a = Math.min(left[i], right[i]);
             int b = Math.max(left[i], right[i]);
-            long tile = (a / tileRows) * tiles + (b / tileRows);
-            order[i] = (tile << 32) | i;
+            int t = (a / tileRows) * tiles + (b / tileRows);
+            tileOf[i] = t;
+            start[t + 1]++;
         }
-        Arrays.sort(order);
-        for (int i = 0; i < order.length; i++) {
-            order[i] &= 0xFFFF_FFFFL;
+        for (int t = 0; t < tiles * tiles; t++) {
+            start[t + 1] += start[t];
+        }
+        for (int i = 0; i < n; i++) {
+            order[start[tileOf[i]]++] = i;
         }
         return order;
     }

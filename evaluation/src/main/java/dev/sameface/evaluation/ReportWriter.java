@@ -141,9 +141,10 @@ public final class ReportWriter {
         }
         md.append("## Scoring speed\n\n");
         for (EvaluationResult.Configuration c : r.configurations()) {
-            md.append(String.format(Locale.ROOT, "- %s: %,d comparisons in %.3f s = **%,.0f comparisons/s** on one thread (%s, %d-d)%n",
+            md.append(String.format(Locale.ROOT, "- %s: %,d comparisons in %.3f s = **%,.0f comparisons/s** on one thread "
+                            + "(%.3f s of CPU = %,.0f per CPU-second; %s, %d-d)%n",
                     c.label(), (long) c.genuine() + c.impostors(), c.scoringSeconds(), c.comparisonsPerSecond(),
-                    c.scoringKernel(), c.dimension()));
+                    c.scoringCpuSeconds(), c.comparisonsPerCpuSecond(), c.scoringKernel(), c.dimension()));
         }
         md.append('\n');
         return md.toString();

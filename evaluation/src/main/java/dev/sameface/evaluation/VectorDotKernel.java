@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Dot product with the Vector API: fused multiply-adds on the widest vectors this CPU has, two accumulators. */
+/** Dot product with the Vector API: fused multiply-adds on the widest vectors this CPU has, four accumulators. */
 public final class VectorDotKernel implements DotKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
@@ -13,19 +13,57 @@ public final class VectorDotKernel implements DotKernel {
         int lanes = SPECIES.length();
         FloatVector acc0 = FloatVector.zero(SPECIES);
         FloatVector acc1 = FloatVector.zero(SPECIES);
+        FloatVector acc2 = FloatVector.zero(SPECIES);
+        FloatVector acc3 = FloatVector.zero(SPECIES);
         int i = 0;
-        for (; i + 2 * lanes <= n; i += 2 * lanes) {
+        // Four independent chains hide the FMA latency.
+        for (; i + 4 * lanes <= n; i += 4 * lanes) {
             acc0 = FloatVector.fromArray(SPECIES, d, a + i).fma(FloatVector.fromArray(SPECIES, d, b + i), acc0);
             acc1 = FloatVector.fromArray(SPECIES, d, a + i + lanes).fma(FloatVector.fromArray(SPECIES, d, b + i + lanes), acc1);
+            acc2 = FloatVector.fromArray(SPECIES, d, a + i + 2 * lanes).fma(FloatVector.fromArray(SPECIES, d, b + i + 2 * lanes), acc2);
+            acc3 = FloatVector.fromArray(SPECIES, d, a + i + 3 * lanes).fma(FloatVector.fromArray(SPECIES, d, b + i + 3 * lanes), acc3);
         }
         for (; i + lanes <= n; i += lanes) {
             acc0 = FloatVector.fromArray(SPECIES, d, a + i).fma(FloatVector.fromArray(SPECIES, d, b + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             s += d[a + i] * d[b + i];
         }
         return s;
+    }
+
+    /** Row a's chunk is loaded once for four rows: 1.25 loads per FMA instead of 2. */
+    @Override
+    public void dot4(float[] d, int a, int b0, int b1, int b2, int b3, int n, float[] out) {
+        int lanes = SPECIES.length();
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES);
+        FloatVector s2 = FloatVector.zero(SPECIES);
+        FloatVector s3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + lanes <= n; i += lanes) {
+            FloatVector va = FloatVector.fromArray(SPECIES, d, a + i);
+            s0 = va.fma(FloatVector.fromArray(SPECIES, d, b0 + i), s0);
+            s1 = va.fma(FloatVector.fromArray(SPECIES, d, b1 + i), s1);
+            s2 = va.fma(FloatVector.fromArray(SPECIES, d, b2 + i), s2);
+            s3 = va.fma(FloatVector.fromArray(SPECIES, d, b3 + i), s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD);
+        float r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD);
+        float r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float x = d[a + i];
+            r0 += x * d[b0 + i];
+            r1 += x * d[b1 + i];
+            r2 += x * d[b2 + i];
+            r3 += x * d[b3 + i];
+        }
+        out[0] = r0;
+        out[1] = r1;
+        out[2] = r2;
+        out[3] = r3;
     }
 
     @Override
