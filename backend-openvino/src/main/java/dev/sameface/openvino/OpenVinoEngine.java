@@ -39,6 +39,7 @@ public final class OpenVinoEngine implements InferenceEngine {
     private final Map<String, String> compileProperties;
     private final Path cacheDir;
     private final String deviceName;
+    private final String capabilities;
     private boolean closed;
 
     OpenVinoEngine(OpenVino ov, EngineOptions options) {
@@ -49,6 +50,7 @@ public final class OpenVinoEngine implements InferenceEngine {
         this.core = ov.createCore();
         try {
             this.deviceName = core.property(DEVICE, "FULL_DEVICE_NAME");
+            this.capabilities = core.property(DEVICE, "OPTIMIZATION_CAPABILITIES");
         } catch (RuntimeException e) {
             core.close();
             throw e;
@@ -101,9 +103,18 @@ public final class OpenVinoEngine implements InferenceEngine {
         return "OpenVINO " + ov.version() + " " + DEVICE + " (" + deviceName + "), "
                 + compileProperties.get("INFERENCE_NUM_THREADS") + " inference thread(s), "
                 + ("0".equals(compileProperties.get("NUM_STREAMS")) ? "on the caller's thread" : compileProperties.get("NUM_STREAMS") + " stream")
-                + ", precision "
-                + compileProperties.get("INFERENCE_PRECISION_HINT")
+                + ", precision " + precisionNote()
                 + (cacheDir == null ? "" : ", model cache " + cacheDir);
+    }
+
+    /** The precision asked for, and what OpenVINO will use when the CPU cannot do it (it falls back silently). */
+    private String precisionNote() {
+        String asked = compileProperties.get("INFERENCE_PRECISION_HINT");
+        List<String> caps = List.of(capabilities.toUpperCase(Locale.ROOT).split("\\s+"));
+        if (!asked.equals("f32") && !caps.contains(asked.toUpperCase(Locale.ROOT))) {
+            return asked + " asked, f32 used (this CPU offers " + String.join(" ", caps) + ")";
+        }
+        return asked;
     }
 
     /** The properties models are compiled with (for reports and tests). */

@@ -124,6 +124,16 @@ class OpenVinoEngineBehaviourTest {
     }
 
     @Test
+    void descriptionSaysWhichPrecisionTheCompiledModelReallyUses() {
+        try (InferenceEngine engine = TestSetup.openVino(EngineOptions.singleThreaded().withProperties(Map.of("precision", "bf16")));
+             CompiledModel model = engine.load(TestSetup.cachedModel("fr-landmark-68"))) {
+            // OpenVINO silently compiles bf16 as f32 on CPUs without bf16; the description must not claim bf16 then.
+            boolean fallsBack = engine.description().contains("bf16 asked, f32 used");
+            assertThat(((OpenVinoModel) model).precision()).isEqualTo(fallsBack ? "f32" : "bf16");
+        }
+    }
+
+    @Test
     void unknownPrecisionIsAConfigError() {
         assertThatThrownBy(() -> TestSetup.openVino(EngineOptions.singleThreaded().withProperties(Map.of("precision", "int3"))))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR));
