@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * RetinaFace MobileNet-0.25 (biubug6/Pytorch_Retinaface weights, as exported to ONNX by libfacedetection.train),
- * decoded the way libfacedetection.train's {@code tools/compare_inference.py} does it:
+ * RetinaFace MobileNet-0.25 (the Pytorch_Retinaface "mobilenet0.25" configuration, in libfacedetection.train's
+ * {@code onnx/} folder), decoded the way libfacedetection.train's {@code tools/compare_inference.py} does it:
  * <ul>
  *   <li>input: BGR, per-channel means (104, 117, 123) subtracted, no scaling, NCHW, any size;</li>
  *   <li>anchors ("priors"): for strides 8, 16, 32, every cell of the ceil(H/stride) x ceil(W/stride) grid, row-major,
