@@ -90,10 +90,11 @@ public final class CalibrateCommand implements Callable<Integer> {
         String fmrText = String.format(Locale.ROOT, "%s on %s, %,d impostor comparisons",
                 Charts.fmrLabel(fmr), result.protocol().name(), o.impostors());
         String provenance = String.format(Locale.ROOT,
-                "%s, FMR %s (%,d of %,d impostor comparisons reach it), FNMR %s over %,d genuine, FTE %s; %s; pipeline %s",
-                LocalDate.now(ZoneOffset.UTC), Charts.percent(o.fmr()), o.falseMatches(), o.impostors(),
-                Charts.percent(o.fnmr()), o.genuine(), Charts.percent(c.templates().fte()), result.protocol().name(),
-                c.fingerprint());
+                "%s on %s%nFMR %s (%,d of %,d impostor comparisons reach it), FNMR %s over %,d genuine comparisons, FTE %s%n"
+                        + "pipeline: %s",
+                LocalDate.now(ZoneOffset.UTC), result.protocol().name(), Charts.percent(o.fmr()), o.falseMatches(),
+                o.impostors(), Charts.percent(o.fnmr()), o.genuine(), Charts.percent(c.templates().fte()),
+                c.description());
         ThresholdWriter.write(writeConfig, configFile, o.threshold(), fmrText, provenance);
         PrintWriter w = spec.commandLine().getOut();
         if (json) {

@@ -53,12 +53,12 @@ public final class Enrolment {
      *                       for an image that cannot be read
      */
     public static Result enrol(List<Path> images, TemplateExtractor extractor, TemplateStore store, Digests digests,
-                               Progress progress) {
+                               Progress progress, String label) {
         List<Template> templates = new ArrayList<>(images.size());
         int computed = 0;
         long nanos = 0;
         Map<String, Integer> failures = new TreeMap<>();
-        try (Progress.Bar bar = progress.start("templates " + shorten(extractor.describe()), images.size())) {
+        try (Progress.Bar bar = progress.start("templates " + shorten(label), images.size())) {
             for (Path image : images) {
                 byte[] key = digests.of(image);
                 Template t = store.get(key);

@@ -78,7 +78,7 @@ public final class Evaluation {
                 store = TemplateStore.open(options.storeDir(), fingerprint);
                 stores.put(fingerprint, store);
             }
-            enrolled = Enrolment.enrol(pairs.images(), extractor, store, digests, progress);
+            enrolled = Enrolment.enrol(pairs.images(), extractor, store, digests, progress, spec.label());
         }
         TemplateMatrix m = enrolled.matrix();
         long comparisons = (long) split.genuineLeft.length + split.impostorLeft.length;

@@ -51,10 +51,14 @@ public final class ThresholdWriter {
         } catch (IOException e) {
             throw new FaceException(ErrorCode.IO_ERROR, "cannot read " + (Files.exists(target) ? target : template) + ": " + e.getMessage(), e);
         }
-        List<String> block = List.of(
-                MARK + ": " + provenance.replace('\n', ' '),
-                "threshold: " + format(threshold),
-                "threshold-fmr: " + quote(fmrText));
+        List<String> block = new ArrayList<>();
+        String[] said = provenance.split("\n");
+        block.add(MARK + ": " + said[0]);
+        for (int i = 1; i < said.length; i++) {
+            block.add("#   " + said[i]);
+        }
+        block.add("threshold: " + format(threshold));
+        block.add("threshold-fmr: " + quote(fmrText));
         List<String> out = new ArrayList<>();
         int insertAt = -1;
         for (int i = 0; i < lines.size(); i++) {
@@ -63,11 +67,26 @@ public final class ThresholdWriter {
                 if (insertAt < 0) {
                     insertAt = out.size();
                 }
-                // A comment right above the old threshold described it; it no longer applies.
-                while (!out.isEmpty() && isThresholdComment(out.getLast())) {
-                    out.removeLast();
-                    insertAt = Math.min(insertAt, out.size());
+                // The comment right above the old threshold described it and no longer applies: an earlier
+                // calibration's whole block, or a single comment line that speaks of the threshold.
+                int firstComment = out.size();
+                while (firstComment > 0 && out.get(firstComment - 1).strip().startsWith("#")) {
+                    firstComment--;
                 }
+                int cut = out.size();
+                for (int k = firstComment; k < out.size(); k++) {
+                    if (out.get(k).startsWith(MARK)) {
+                        cut = k;
+                        break;
+                    }
+                }
+                if (cut == out.size() && cut > firstComment && isThresholdComment(out.getLast())) {
+                    cut = out.size() - 1;
+                }
+                while (out.size() > cut) {
+                    out.removeLast();
+                }
+                insertAt = Math.min(insertAt, out.size());
                 continue;
             }
             out.add(line);

@@ -49,6 +49,20 @@ class ThresholdWriterTest {
     }
 
     @Test
+    void aMultiLineProvenanceIsReplacedWholeAndThePipelineReadsTheResult() throws Exception {
+        Path cfg = tmp.resolve("cal.yaml");
+        Files.writeString(cfg, "# mine\nengine: onnxruntime\n");
+        ThresholdWriter.write(cfg, null, 0.25f, "1e-3 on LFW", "2026-11-28 on LFW\nFMR 0.1%\npipeline: x");
+        ThresholdWriter.write(cfg, null, 0.3125f, "1e-4 on LFW", "2026-11-29 on LFW\nFMR 0.01%\npipeline: y");
+        assertThat(Files.readAllLines(cfg)).containsExactly("# mine", "engine: onnxruntime",
+                ThresholdWriter.MARK + ": 2026-11-29 on LFW", "#   FMR 0.01%", "#   pipeline: y",
+                "threshold: 0.3125", "threshold-fmr: \"1e-4 on LFW\"");
+        dev.sameface.pipeline.config.PipelineConfig loaded = dev.sameface.pipeline.config.PipelineConfig.load(cfg);
+        assertThat(loaded.threshold()).isEqualTo(0.3125);
+        assertThat(loaded.thresholdFmr()).isEqualTo("1e-4 on LFW");
+    }
+
+    @Test
     void createsTheTargetFromTheCalibratedConfigOrFromNothing() throws Exception {
         Path source = tmp.resolve("src.yaml");
         Files.writeString(source, "engine: openvino\n");
