@@ -357,6 +357,11 @@ def main():
         with os.fdopen(fd, "w") as f:
             json.dump(meta, f, indent=2)
             f.write("\n")
+        # mkstemp makes files private; the cache's files are as readable as any file the user creates.
+        umask = os.umask(0)
+        os.umask(umask)
+        for f in (tmp, tmp_json):
+            os.chmod(f, 0o666 & ~umask)
         # The .pt first, then the sidecar that vouches for it: a reader that sees the sidecar sees its .pt.
         os.replace(tmp, pt)
         os.replace(tmp_json, sidecar)

@@ -22,13 +22,31 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.fail;
 
 /** Real models from the sameface cache, real LFW photos from ../shared, and the inputs each model wants. */
 final class Fixtures {
+    /**
+     * When DJL's engine created ONNX Runtime's environment, engine onnxruntime's later requests for it (other
+     * name and log level) make ONNX Runtime's Java binding log a warning on every run; held here, as JUL keeps
+     * loggers only weakly.
+     */
+    private static final Logger ORT_ENVIRONMENT_LOG = Logger.getLogger("ai.onnxruntime.OrtEnvironment");
+
+    static {
+        ORT_ENVIRONMENT_LOG.setLevel(Level.SEVERE);
+    }
+
     private Fixtures() {
+    }
+
+    /** Loads this class, which quiets the warning above. */
+    static void quietOnnxRuntimeEnvironmentWarnings() {
+        ORT_ENVIRONMENT_LOG.fine("quiet");
     }
 
     /** How a model's input is made from a photo (as in the manifest), and how its outputs are checked. */

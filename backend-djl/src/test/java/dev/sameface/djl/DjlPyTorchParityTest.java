@@ -1,0 +1,19 @@
+package dev.sameface.djl;
+
+import dev.sameface.pipeline.testing.EngineParitySuite;
+
+/**
+ * The shared pipeline-level parity suite (ONNX Runtime f32 as reference) on djl-pytorch, found by ServiceLoader,
+ * with the TorchScript exports the model cache holds (tools/torchscript/prepare.sh).
+ */
+class DjlPyTorchParityTest extends EngineParitySuite {
+    @Override
+    protected String engine() {
+        return DjlPyTorchEngineProvider.NAME;
+    }
+
+    @Override
+    protected String engineDescriptionHint() {
+        return "PyTorch 2.7.1";
+    }
+}
