@@ -47,7 +47,7 @@ record OnnxGraphNames(List<String> inputs, List<String> outputs) {
                 }
             }
             return new OnnxGraphNames(List.copyOf(inputs), List.copyOf(outputs));
-        } catch (IllegalArgumentException | IndexOutOfBoundsException | java.nio.BufferUnderflowException e) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | java.nio.BufferUnderflowException | ArithmeticException e) {
             throw new IOException("not a readable ONNX protobuf: " + file + " (" + e.getMessage() + ")", e);
         }
     }

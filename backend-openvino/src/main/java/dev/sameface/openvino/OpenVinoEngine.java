@@ -155,12 +155,15 @@ public final class OpenVinoEngine implements InferenceEngine {
         }
     }
 
-    /** The ONNX graph's own tensor names; other formats keep OpenVINO's names. */
+    /**
+     * The ONNX graph's own tensor names; other formats keep OpenVINO's names, and so does an ONNX file too large
+     * for this reader to map (over 2 GB), which OpenVINO has read already.
+     */
     private static OnnxGraphNames graphNames(ModelFormat format, Path file) {
-        if (format != ModelFormat.ONNX) {
-            return new OnnxGraphNames(List.of(), List.of());
-        }
         try {
+            if (format != ModelFormat.ONNX || Files.size(file) > Integer.MAX_VALUE) {
+                return new OnnxGraphNames(List.of(), List.of());
+            }
             return OnnxGraphNames.read(file);
         } catch (java.io.IOException e) {
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "cannot read the tensor names of " + file + ": " + e.getMessage(), e);
