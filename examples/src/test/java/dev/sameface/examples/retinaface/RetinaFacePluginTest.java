@@ -16,6 +16,7 @@ import dev.sameface.pipeline.image.ImageDecoder;
 import dev.sameface.pipeline.models.ModelManifest;
 import dev.sameface.pipeline.models.Sha256;
 import dev.sameface.pipeline.registry.StageRegistry;
+import dev.sameface.pipeline.testing.EngineParitySuite;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -163,6 +164,12 @@ class RetinaFacePluginTest {
                 assertThat(sum / 5).as("%s mean point distance", photo).isLessThan(0.15 * eyes);
             }
         }
+    }
+
+    @Test
+    void addsNoThreadsToTheDefaultSingleThreadedPipeline() {
+        // The shared check every engine passes: at most one native thread added while the pipeline infers.
+        EngineParitySuite.assertSingleThreaded(PipelineConfig.defaults().withDetector(RETINAFACE));
     }
 
     @Test
