@@ -9,9 +9,10 @@ import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Progress bars with rate and ETA on the terminal's standard error for long steps, or nothing at all: quiet when the
- * output is for machines ({@code --json}), in CI logs ({@code CI=true}) and when no terminal is attached, where a
- * bar redrawn with carriage returns would only fill the log.
+ * Progress bars with rate and ETA on the terminal for long steps, or nothing at all: quiet when the output is for
+ * machines ({@code --json}), in CI logs ({@code CI=true}) and when no terminal is attached, where a bar redrawn with
+ * carriage returns would only fill the log. Bars go to standard output, which is the terminal whenever they are
+ * shown: the launcher filters standard error line by line, which would hold back a bar redrawn without newlines.
  */
 public final class Progress {
     private static final Progress SILENT = new Progress(false, null);
@@ -32,7 +33,7 @@ public final class Progress {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         java.io.Console console = System.console();
         boolean terminal = console != null && console.isTerminal();
-        return !jsonOutput && !ci && terminal ? new Progress(true, System.err) : SILENT;
+        return !jsonOutput && !ci && terminal ? new Progress(true, System.out) : SILENT;
     }
 
     public boolean enabled() {

@@ -37,25 +37,25 @@ class EvaluationTest {
 
     @Test
     void evaluatesTwoConfigurationsComputingEachTemplateOnceAcrossRuns() throws Exception {
-        Path root = SyntheticFaces.people(tmp.resolve("people"), 300, 6);
+        Path root = SyntheticFaces.people(tmp.resolve("people"), 200, 6);
         Path store = tmp.resolve("store");
         Path out = tmp.resolve("out");
         StringWriter text = new StringWriter();
         CommandLine cli = new CommandLine(new EvaluateCommand(factory()));
         cli.setOut(new PrintWriter(text));
-        int code = cli.execute("--protocol", "folders", "--root", root.toString(), "--impostors", "30000",
+        int code = cli.execute("--protocol", "folders", "--root", root.toString(), "--impostors", "15000",
                 "--seed", "7", "--set", "embedder.options.flip-tta=true", "--store", store.toString(),
                 "--out", out.toString(), "--json");
         assertThat(code).isEqualTo(0);
         int images = 0;
-        for (int p = 0; p < 300; p++) {
+        for (int p = 0; p < 200; p++) {
             images += 1 + p % 6;
         }
         assertThat(opened.get("default").calls.get()).isEqualTo(images);
         assertThat(opened.get("default + flip-tta=true").calls.get()).isEqualTo(images);
 
         JsonNode json = new ObjectMapper().readTree(text.toString());
-        assertThat(json.at("/protocol/impostors").asInt()).isEqualTo(30000);
+        assertThat(json.at("/protocol/impostors").asInt()).isEqualTo(15000);
         assertThat(json.at("/protocol/seed").asLong()).isEqualTo(7);
         JsonNode c0 = json.at("/configurations/0");
         assertThat(c0.at("/templates/computed").asInt()).isEqualTo(images);
@@ -85,7 +85,7 @@ class EvaluationTest {
         StringWriter again = new StringWriter();
         CommandLine cli2 = new CommandLine(new EvaluateCommand(factory()));
         cli2.setOut(new PrintWriter(again));
-        assertThat(cli2.execute("--protocol", "folders", "--root", root.toString(), "--impostors", "20000",
+        assertThat(cli2.execute("--protocol", "folders", "--root", root.toString(), "--impostors", "12000",
                 "--seed", "8", "--set", "embedder.options.flip-tta=true", "--store", store.toString(),
                 "--out", tmp.resolve("out2").toString())).isEqualTo(0);
         assertThat(opened.get("default").calls.get()).isZero();
