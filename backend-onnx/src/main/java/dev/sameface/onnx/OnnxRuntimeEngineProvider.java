@@ -21,12 +21,14 @@ public final class OnnxRuntimeEngineProvider implements InferenceEngineProvider 
 
     @Override
     public Availability availability() {
+        // Only checks that the binding is on the class path, without initialising it: creating ONNX Runtime's
+        // environment here would stop DJL's OnnxRuntime engine from creating its own later in the same process.
+        // A native library that fails to link is reported by create() as ENGINE_UNAVAILABLE.
         try {
-            // Loading the environment extracts and links the native library bundled in the jar.
-            OnnxRuntimeEngine.environment();
+            Class.forName("ai.onnxruntime.OrtEnvironment", false, OnnxRuntimeEngineProvider.class.getClassLoader());
             return Availability.ok();
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            return Availability.unavailable("ONNX Runtime native library failed to load: " + e.getMessage());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Availability.unavailable("ONNX Runtime's Java binding (com.microsoft.onnxruntime:onnxruntime) is not on the class path");
         }
     }
 
