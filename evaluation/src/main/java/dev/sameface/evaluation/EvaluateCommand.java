@@ -110,8 +110,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                     c.label(), s.computed(), s.reused(), Charts.percent(s.fte()), s.failed(), c.comparisonsPerSecond()));
             for (OperatingPoint o : c.operatingPoints()) {
                 if (!o.measured()) {
-                    sb.append(String.format(Locale.ROOT, "  FMR %-5s  not enough impostors (%,d, need %,d)%n",
-                            Charts.fmrLabel(o.targetFmr()), o.impostors(), o.impostorsNeeded()));
+                    sb.append(String.format(Locale.ROOT, "  FMR %-5s  %s%n", Charts.fmrLabel(o.targetFmr()),
+                            OperatingPoint.NOT_ENOUGH_IMPOSTORS.equals(o.status())
+                                    ? String.format(Locale.ROOT, "not enough impostors (%,d, need %,d)", o.impostors(), o.impostorsNeeded())
+                                    : o.status()));
                     continue;
                 }
                 sb.append(String.format(Locale.ROOT, "  FMR %-5s  T = %.5f  FNMR %s [%s, %s] over all pairs",

@@ -5,7 +5,7 @@ package dev.sameface.evaluation;
  * target (fewer than 100 / target comparisons) only the status and the counts are set: no number is invented.
  *
  * @param targetFmr               the FMR asked for
- * @param status                  {@link #OK} or {@link #NOT_ENOUGH_IMPOSTORS}
+ * @param status                  {@link #OK}, {@link #NOT_ENOUGH_IMPOSTORS} or {@link #NO_GENUINE}
  * @param impostorsNeeded         100 / target
  * @param impostors               impostor comparisons available (failed ones included: they never match)
  * @param genuine                 genuine comparisons (failed ones included: they never match)
@@ -26,6 +26,7 @@ public record OperatingPoint(double targetFmr, String status, long impostorsNeed
                              Double fnmrPerIdentity, Interval fnmrPerIdentityInterval, Integer identities) {
     public static final String OK = "ok";
     public static final String NOT_ENOUGH_IMPOSTORS = "not enough impostors";
+    public static final String NO_GENUINE = "no genuine comparisons";
 
     public boolean measured() {
         return OK.equals(status);

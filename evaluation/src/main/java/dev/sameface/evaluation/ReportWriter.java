@@ -97,8 +97,10 @@ public final class ReportWriter {
             md.append("|---|---|---|---|---|---|---|---|\n");
             for (OperatingPoint o : c.operatingPoints()) {
                 if (!o.measured()) {
-                    md.append(String.format(Locale.ROOT, "| %s | not enough impostors (%,d < %,d needed) | | | | | | |%n",
-                            Charts.fmrLabel(o.targetFmr()), o.impostors(), o.impostorsNeeded()));
+                    md.append(String.format(Locale.ROOT, "| %s | %s | | | | | | |%n", Charts.fmrLabel(o.targetFmr()),
+                            OperatingPoint.NOT_ENOUGH_IMPOSTORS.equals(o.status())
+                                    ? String.format(Locale.ROOT, "not enough impostors (%,d < %,d needed)", o.impostors(), o.impostorsNeeded())
+                                    : o.status()));
                     continue;
                 }
                 md.append(String.format(Locale.ROOT, "| %s | %.5f | %s (%,d / %,d) | **%s** (%,d / %,d) | %s | %s | %s | %s |%n",

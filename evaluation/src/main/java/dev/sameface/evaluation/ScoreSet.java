@@ -114,8 +114,8 @@ public final class ScoreSet {
         int ng = genuineSorted.length;
         int ni = impostorSorted.length;
         if (ni < needed || ng == 0) {
-            return new OperatingPoint(targetFmr, OperatingPoint.NOT_ENOUGH_IMPOSTORS, needed, ni, ng,
-                    null, null, null, null, null, null, null, null, null, null);
+            return new OperatingPoint(targetFmr, ni < needed ? OperatingPoint.NOT_ENOUGH_IMPOSTORS : OperatingPoint.NO_GENUINE,
+                    needed, ni, ng, null, null, null, null, null, null, null, null, null, null);
         }
         float t = thresholdAtFmr(targetFmr);
         long fm = falseMatches(t);
