@@ -26,7 +26,8 @@ import java.util.Map;
  * CompareEngines [--engines onnxruntime,openvino] [--config FILE.yaml] [--rounds N] PHOTO...
  * </pre>
  *
- * Without {@code --engines}, every engine on the class path whose {@code availability()} says yes. Each engine
+ * Without {@code --engines}, every engine on the class path that is available (the others are listed with the
+ * reason); with it, the engines named, built in the order given. Each engine
  * gets its own pipeline built from the same configuration with only {@code engine:} changed. After one warm-up
  * enrolment per photo and engine (first runs allocate and compile), the timed runs are <em>interleaved</em>: for
  * every round and photo each engine runs once, in an order rotated per round, so that a slow period of the shared
@@ -64,16 +65,11 @@ public final class CompareEngines {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "usage: CompareEngines [--engines a,b] [--config FILE.yaml] [--rounds N] PHOTO...");
         }
         EngineRegistry registry = EngineRegistry.load();
-        if (engines == null) {
-            engines = new ArrayList<>();
-            for (InferenceEngineProvider p : registry.all()) {
-                var a = p.availability();
-                if (a.available()) {
-                    engines.add(p.name());
-                } else {
-                    out.println("skipping " + p.name() + ": " + a.reason());
-                }
-            }
+        boolean everyEngine = engines == null;
+        if (everyEngine) {
+            // Every engine on the class path, built lowest rank first: some runtimes must initialise before others
+            // in one process (DJL's ONNX Runtime before ours), and building a pipeline checks availability anyway.
+            engines = new ArrayList<>(registry.all().stream().map(InferenceEngineProvider::name).toList().reversed());
         }
 
         Map<String, FacePipeline> pipelines = new LinkedHashMap<>();
@@ -86,6 +82,18 @@ public final class CompareEngines {
                     // One engine that cannot run this pipeline (e.g. a model not prepared for it) should not stop the others.
                     out.println("skipping " + name + ": " + e.code() + ": " + e.getMessage());
                 }
+            }
+            if (everyEngine) {
+                // Report in rank order, best first.
+                Map<String, FacePipeline> byRank = new LinkedHashMap<>();
+                for (InferenceEngineProvider p : registry.all()) {
+                    FacePipeline built = pipelines.get(p.name());
+                    if (built != null) {
+                        byRank.put(p.name(), built);
+                    }
+                }
+                pipelines.clear();
+                pipelines.putAll(byRank);
             }
             if (pipelines.isEmpty()) {
                 throw new FaceException(ErrorCode.ENGINE_UNAVAILABLE, "no engine could build the pipeline; engines: " + registry.listing());
