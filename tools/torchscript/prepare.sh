@@ -73,7 +73,7 @@ def h(p):
     with open(p, "rb") as f:
         return hashlib.sha256(f.read()).hexdigest()
 meta = json.load(open(sys.argv[3]))
-sys.exit(0 if meta.get("format") == 1 and meta.get("source_sha256") == h(sys.argv[1]) and meta.get("sha256") == h(sys.argv[2]) else 1)
+sys.exit(0 if meta.get("format") == 2 and meta.get("source_sha256") == h(sys.argv[1]) and meta.get("sha256") == h(sys.argv[2]) else 1)
 PY
   then
     echo "$id: $pt is up to date"

@@ -94,8 +94,8 @@ class DjlParityTest {
                     runs++;
                 }
             }
-            System.out.printf("parity %-16s %-15s %2d inputs: min cosine %.7f, max %.4f px @4096, max score diff %.2e, max abs diff %.2e%n",
-                    engineName, m.id, runs, minCos, maxPx, maxScore, maxAbs);
+            System.out.printf("parity %-16s %-15s %2d inputs: 1 - min cosine %.1e, max %.4f px @4096, max score diff %.2e, max abs diff %.2e%n",
+                    engineName, m.id, runs, 1 - minCos, maxPx, maxScore, maxAbs);
         }
     }
 
