@@ -40,6 +40,12 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + "embedder.options.flip-tta=true or engine=openvino. Repeat for more configurations.")
     List<String> sets;
 
+    @Option(names = "--accuracy-pairs", paramLabel = "FILE",
+            description = "Also report n-fold accuracy on this LFW-format pairs file (e.g. lfw/pairs.txt; images under "
+                    + "--root, default images_deepfunneled/ beside it) from the same templates: one report with LFW "
+                    + "accuracy and FNMR at low FMR.")
+    Path accuracyPairs;
+
     @Option(names = "--fmr", split = ",", paramLabel = "RATE", defaultValue = "1e-2,1e-3,1e-4,1e-5",
             description = "Target FMRs (default ${DEFAULT-VALUE}). A target needs at least 100/target impostor comparisons.")
     List<Double> targets;
@@ -77,8 +83,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         Progress progress = Progress.forConsole(json);
         Evaluation.Options options = new Evaluation.Options(targets, protocol.seed(),
                 store != null ? store : TemplateStore.defaultDirectory(), 200, 100);
+        PairSet accuracy = accuracyPairs == null ? null
+                : LfwPairsProtocol.read(accuracyPairs, protocol.protocol == ProtocolOptions.Kind.folders && protocol.root != null
+                ? protocol.root : ProtocolOptions.defaultPairsRoot(accuracyPairs), true);
         EvaluationResult result = new Evaluation(factory, new PairScorer(), options, progress)
-                .run(pairs, specs, protocol.samplingSeed());
+                .run(pairs, accuracy, specs, protocol.samplingSeed());
         ReportWriter.write(result, out);
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
@@ -125,7 +134,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                 sb.append(String.format(Locale.ROOT, "  (FMR achieved %s)%n", Charts.percent(o.fmr())));
             }
             if (c.lfwAccuracy() != null) {
-                sb.append(String.format(Locale.ROOT, "  LFW %d-fold accuracy %.2f%% ± %.2f%%%n",
+                sb.append(String.format(Locale.ROOT, "  %d-fold accuracy %.2f%% ± %.2f%%%n",
                         c.lfwAccuracy().accuracy().length, 100 * c.lfwAccuracy().mean(), 100 * c.lfwAccuracy().std()));
             }
         }

@@ -48,24 +48,35 @@ public final class Evaluation {
 
     /** @param seed the protocol's impostor sampling seed, for the record (null when it does not sample) */
     public EvaluationResult run(PairSet pairs, List<ConfigurationSpec> specs, Long seed) {
+        return run(pairs, null, specs, seed);
+    }
+
+    /**
+     * @param accuracyPairs a folded pairs protocol (LFW pairs.txt) whose n-fold accuracy is reported beside the main
+     *                      protocol's FMR/FNMR, from the same templates; null for none
+     */
+    public EvaluationResult run(PairSet pairs, PairSet accuracyPairs, List<ConfigurationSpec> specs, Long seed) {
         Split split = Split.of(pairs);
+        Images images = Images.of(pairs, accuracyPairs);
         Map<String, TemplateStore> stores = new HashMap<>();
         Enrolment.Digests digests = new Enrolment.Digests();
         List<EvaluationResult.Configuration> results = new ArrayList<>();
         try {
             for (ConfigurationSpec spec : specs) {
-                results.add(runOne(pairs, split, spec, stores, digests));
+                results.add(runOne(pairs, split, images, accuracyPairs, spec, stores, digests));
             }
         } finally {
             closeAll(stores);
         }
         EvaluationResult.Protocol protocol = new EvaluationResult.Protocol(pairs.name(), pairs.images().size(),
-                split.genuineLeft.length, split.impostorLeft.length, pairs.genuineSubjectCount(), seed, pairs.folds());
+                split.genuineLeft.length, split.impostorLeft.length, pairs.genuineSubjectCount(), seed, pairs.folds(),
+                accuracyPairs == null ? null : accuracyPairs.name());
         return new EvaluationResult("sameface evaluate", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 protocol, options.targetFmrs(), results, new LinkedHashMap<>());
     }
 
-    private EvaluationResult.Configuration runOne(PairSet pairs, Split split, ConfigurationSpec spec,
+    private EvaluationResult.Configuration runOne(PairSet pairs, Split split, Images images, PairSet accuracyPairs,
+                                                  ConfigurationSpec spec,
                                                   Map<String, TemplateStore> stores, Enrolment.Digests digests) {
         String fingerprint;
         String description;
@@ -78,7 +89,7 @@ public final class Evaluation {
                 store = TemplateStore.open(options.storeDir(), fingerprint);
                 stores.put(fingerprint, store);
             }
-            enrolled = Enrolment.enrol(pairs.images(), extractor, store, digests, progress, spec.label());
+            enrolled = Enrolment.enrol(images.all, extractor, store, digests, progress, spec.label());
         }
         TemplateMatrix m = enrolled.matrix();
         long comparisons = (long) split.genuineLeft.length + split.impostorLeft.length;
@@ -100,7 +111,10 @@ public final class Evaluation {
             points.add(scores.operatingPoint(target, options.seed()));
         }
         FoldAccuracy folds = null;
-        if (pairs.hasFolds()) {
+        if (accuracyPairs != null && accuracyPairs.hasFolds()) {
+            float[] all = scorer.score(m, images.accuracyLeft, images.accuracyRight, Progress.silent().start("", 0));
+            folds = FoldAccuracy.compute(all, accuracyPairs.genuine(), accuracyPairs.fold(), accuracyPairs.folds());
+        } else if (pairs.hasFolds()) {
             float[] all = new float[pairs.size()];
             for (int i = 0; i < split.genuineIndex.length; i++) {
                 all[split.genuineIndex[i]] = genuine[i];
@@ -133,6 +147,38 @@ public final class Evaluation {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /** The main protocol's images, then those only the accuracy pairs use; the accuracy pairs re-indexed into it. */
+    private record Images(List<Path> all, int[] accuracyLeft, int[] accuracyRight) {
+        static Images of(PairSet pairs, PairSet accuracy) {
+            if (accuracy == null) {
+                return new Images(pairs.images(), null, null);
+            }
+            List<Path> all = new ArrayList<>(pairs.images());
+            Map<Path, Integer> index = new HashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                index.put(all.get(i), i);
+            }
+            int[] map = new int[accuracy.images().size()];
+            for (int i = 0; i < map.length; i++) {
+                Path p = accuracy.images().get(i);
+                Integer at = index.get(p);
+                if (at == null) {
+                    at = all.size();
+                    all.add(p);
+                    index.put(p, at);
+                }
+                map[i] = at;
+            }
+            int[] l = new int[accuracy.size()];
+            int[] r = new int[accuracy.size()];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = map[accuracy.left()[i]];
+                r[i] = map[accuracy.right()[i]];
+            }
+            return new Images(List.copyOf(all), l, r);
         }
     }
 

@@ -13,9 +13,10 @@ public record EvaluationResult(String tool, String createdAt, Protocol protocol,
     /**
      * @param genuineSubjects people who own at least one genuine pair (0 when the protocol names nobody)
      * @param seed            the impostor sampling seed (null when the protocol does not sample)
+     * @param accuracyPairs   the folded pairs protocol LFW accuracy comes from, when not the main protocol
      */
     public record Protocol(String name, int images, int genuine, int impostors, int genuineSubjects, Long seed,
-                           int folds) {
+                           int folds, String accuracyPairs) {
     }
 
     /**

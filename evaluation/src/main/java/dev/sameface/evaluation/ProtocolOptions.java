@@ -41,12 +41,7 @@ public final class ProtocolOptions {
         return switch (protocol) {
             case pairs -> {
                 require(pairs, "--pairs FILE");
-                Path r = root;
-                if (r == null) {
-                    Path parent = pairs.toAbsolutePath().getParent();
-                    r = Files.isDirectory(parent.resolve("images_deepfunneled")) ? parent.resolve("images_deepfunneled") : parent;
-                }
-                yield LfwPairsProtocol.read(pairs, r, true);
+                yield LfwPairsProtocol.read(pairs, root != null ? root : defaultPairsRoot(pairs), true);
             }
             case folders -> {
                 require(root, "--root DIR");
@@ -57,6 +52,12 @@ public final class ProtocolOptions {
                 yield PairListProtocol.read(list, root, true);
             }
         };
+    }
+
+    /** {@code images_deepfunneled/} beside a pairs file when it exists (LFW's layout), else the file's folder. */
+    static Path defaultPairsRoot(Path pairsFile) {
+        Path parent = pairsFile.toAbsolutePath().getParent();
+        return Files.isDirectory(parent.resolve("images_deepfunneled")) ? parent.resolve("images_deepfunneled") : parent;
     }
 
     /** The seed for the record: only the folders protocol samples. */

@@ -61,6 +61,9 @@ public final class ReportWriter {
         if (p.seed() != null) {
             md.append("- Impostor sample seed: ").append(p.seed()).append('\n');
         }
+        if (p.accuracyPairs() != null) {
+            md.append("- Accuracy protocol: ").append(p.accuracyPairs()).append(" (same templates)\n");
+        }
         md.append("- Run at: ").append(r.createdAt()).append("\n\n");
 
         md.append("## Configurations\n\n");
@@ -115,7 +118,7 @@ public final class ReportWriter {
             if (c.lfwAccuracy() != null) {
                 FoldAccuracy f = c.lfwAccuracy();
                 md.append(String.format(Locale.ROOT,
-                        "**LFW %d-fold accuracy: %.2f%% ± %.2f%%** (mean ± sample std over folds; standard error %.2f%%; "
+                        "**%d-fold accuracy (LFW protocol): %.2f%% ± %.2f%%** (mean ± sample std over folds; standard error %.2f%%; "
                                 + "each fold's threshold chosen on the other folds).%n%n",
                         f.accuracy().length, 100 * f.mean(), 100 * f.std(), 100 * f.standardError()));
                 md.append("| fold |");

@@ -158,6 +158,18 @@ class EvaluationTest {
         assertThat(c.lfwAccuracy().mean()).isBetween(0.5, 1.0);
         assertThat(c.operatingPoints()).allMatch(o -> !o.measured());
         ReportWriter.write(r, tmp.resolve("lfw-out"));
-        assertThat(Files.readString(tmp.resolve("lfw-out/report.md"))).contains("LFW 10-fold accuracy");
+        assertThat(Files.readString(tmp.resolve("lfw-out/report.md"))).contains("10-fold accuracy (LFW protocol)");
+
+        // All pairs of the folders plus the pairs file's accuracy, from one set of templates in one report.
+        PairSet folders = IdentityFolderProtocol.read(root, 10_000, 3);
+        SyntheticFaces.Extractor[] made = new SyntheticFaces.Extractor[1];
+        EvaluationResult both = new Evaluation(spec -> made[0] = (SyntheticFaces.Extractor) factory().open(spec),
+                new PairScorer(), new Evaluation.Options(Evaluation.DEFAULT_TARGETS, 1, tmp.resolve("store2"), 50, 40),
+                Progress.silent()).run(folders, set, List.of(new ConfigurationSpec("default", null, Map.of())), 3L);
+        EvaluationResult.Configuration cb = both.configurations().getFirst();
+        assertThat(made[0].calls.get()).isEqualTo(folders.images().size());
+        assertThat(cb.lfwAccuracy().accuracy()).isEqualTo(c.lfwAccuracy().accuracy());
+        assertThat(cb.operatingPoints().getFirst().measured()).isTrue();
+        assertThat(both.protocol().accuracyPairs()).contains("pairs.txt");
     }
 }
