@@ -182,6 +182,9 @@ public final class Charts {
     }
 
     static String percent(double v) {
+        if (v == 0) {
+            return "0%";
+        }
         return String.format(Locale.ROOT, v < 0.001 ? "%.4f%%" : "%.3f%%", 100 * v);
     }
 }

@@ -78,7 +78,7 @@ public final class ReportWriter {
         md.append('\n');
         for (EvaluationResult.Configuration c : r.configurations()) {
             md.append("Pipeline of **").append(c.label()).append("**: ").append(c.description())
-                    .append(" (fingerprint `").append(c.fingerprint()).append("`)");
+                    .append(" (fingerprint `").append(c.fingerprint().split(" \\| ")[0]).append("`)");
             if (!c.templates().failuresByCode().isEmpty()) {
                 md.append("; failed templates by reason: ").append(c.templates().failuresByCode().entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
