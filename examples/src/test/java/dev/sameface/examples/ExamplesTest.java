@@ -85,6 +85,15 @@ class ExamplesTest {
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("skipping no-such-engine: UNKNOWN_NAME", "(reference)", "2 photos x 1 rounds");
     }
 
+    @Test
+    void compareEnginesWithoutNamesTakesEveryEngineOnTheClassPath() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Map<String, Double> medians = CompareEngines.run(new String[]{"--rounds", "1", TestData.lfw("Tony_Blair", 3).toString()}, print(buf));
+        // This module's test class path holds one engine, ONNX Runtime; examples/run --all-engines adds the others.
+        assertThat(medians.keySet()).containsExactlyElementsOf(
+                dev.sameface.pipeline.registry.EngineRegistry.load().all().stream().map(p -> p.name()).toList());
+    }
+
     private static PrintStream print(ByteArrayOutputStream buf) {
         return new PrintStream(buf, true, StandardCharsets.UTF_8);
     }
