@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                         + "this computes nothing new.",
                 "The target needs at least 100/FMR impostor comparisons (1e-3: 100,000)."},
         footer = {"", "Example:",
-                "  sameface calibrate --fmr 1e-3 --protocol folders --root lfw/images_deepfunneled --write-config my.yaml"})
+                "  sameface calibrate --fmr 1e-3 --protocol folders \\",
+                "      --root lfw/images_deepfunneled --write-config my.yaml"})
 public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--fmr", required = true, paramLabel = "RATE", description = "Target false match rate, e.g. 1e-3.")
     double fmr;

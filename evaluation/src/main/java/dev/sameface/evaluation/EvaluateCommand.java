@@ -18,14 +18,15 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Measures verification accuracy the FRVT way: the threshold that holds the false match rate (FMR) at "
-                        + "a target, and the false non-match rate (FNMR) there, with counts, failure-to-enrol rate and 95% intervals.",
+                        + "a target, and the false non-match rate (FNMR) there, with counts, failure-to-enrol rate and 95%% intervals.",
                 "Writes result.json, report.md, det.png/svg and histogram-*.png/svg into --out. Each image's template is "
                         + "computed once per pipeline and kept in the template store; reruns reuse it and an interrupted run resumes."},
         footer = {"",
                 "Examples:",
                 "  sameface evaluate --protocol pairs --pairs lfw/pairs.txt --out eval-lfw",
-                "  sameface evaluate --protocol folders --root lfw/images_deepfunneled --impostors 2000000 \\",
-                "      --config default --set embedder.options.flip-tta=true --out eval-all-pairs"})
+                "  sameface evaluate --protocol folders --root lfw/images_deepfunneled \\",
+                "      --impostors 2000000 --accuracy-pairs lfw/pairs.txt \\",
+                "      --set embedder.options.flip-tta=true --out eval-lfw-all"})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocol;
