@@ -79,6 +79,10 @@ public final class ReportWriter {
         for (EvaluationResult.Configuration c : r.configurations()) {
             md.append("Pipeline of **").append(c.label()).append("**: ").append(c.description())
                     .append(" (fingerprint `").append(c.fingerprint().split(" \\| ")[0]).append("`)");
+            if (c.templates().computed() > 0) {
+                md.append(String.format(Locale.ROOT, "; enrolment %.1f ms per image (%,d images, one thread)",
+                        1000 * c.templates().secondsComputing() / c.templates().computed(), c.templates().computed()));
+            }
             if (!c.templates().failuresByCode().isEmpty()) {
                 md.append("; failed templates by reason: ").append(c.templates().failuresByCode().entrySet().stream()
                         .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
