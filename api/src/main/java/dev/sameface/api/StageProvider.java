@@ -22,6 +22,11 @@ public interface StageProvider<S> {
         return Map.of();
     }
 
+    /** The manifest id of the model used when the configuration names none, or null if it must be named. */
+    default String defaultModel() {
+        return null;
+    }
+
     /** Whether this stage runs a network, and so needs a model and an engine. */
     default boolean needsModel() {
         return true;

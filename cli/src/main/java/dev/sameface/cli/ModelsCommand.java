@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "models", description = "List, fetch and check models, runtimes, plugins and engines.",
-        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.FetchCommand.class})
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.FetchCommand.class, ModelsCommand.PrepareCommand.class})
 final class ModelsCommand {
 
     @Command(name = "list", description = "Every model and runtime of the manifest, where it comes from, and whether it is ready; plugins and engines.")
@@ -105,6 +105,49 @@ final class ModelsCommand {
                 if (!quiet || !o.status().equals("ready") && !o.status().equals("fetched")) {
                     out.printf(Locale.ROOT, "  %-16s %-10s %s%n", o.id(), o.status(), o.detail());
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "prepare", description = {"Export TorchScript copies of the ONNX models for the djl-pytorch engine (set-up tooling, Python",
+            "from Debian's CPU PyTorch; nothing of it runs at inference). Each export is accepted only after it matches",
+            "ONNX Runtime on real photos. Runs tools/torchscript/prepare.sh of the source checkout."})
+    static final class PrepareCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "ID", arity = "0..*", description = "Model ids (default: every model the default and YuNet pipelines use).")
+        List<String> ids = new ArrayList<>();
+
+        @Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            String tools = System.getProperty("sameface.tools");
+            java.nio.file.Path script = tools == null ? null : java.nio.file.Path.of(tools, "torchscript", "prepare.sh");
+            if (script == null || !java.nio.file.Files.isRegularFile(script)) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, "TorchScript export needs the source checkout's tools/torchscript/prepare.sh; run ./sameface from the checkout");
+            }
+            ModelCache cache = ModelCache.standard();
+            List<String> args = new ArrayList<>(List.of("bash", script.toString(), cache.home().toString()));
+            List<String> wanted = ids.isEmpty() ? List.of("fr-feature-512", "ulfg-rfb-320", "fr-landmark-68", "yunet-n") : ids;
+            for (String id : wanted) {
+                var entry = cache.manifest().model(id);
+                if ("local".equals(entry.source().client())) {
+                    if (ids.isEmpty() && !cache.isReady(id)) {
+                        spec.commandLine().getOut().println("skipping " + id + ": " + entry.source().describe());
+                        continue;
+                    }
+                    // Local-only models are exported from where they are found, not copied.
+                    var src = cache.source(id).file(dev.sameface.api.engine.ModelFormat.ONNX).orElseThrow();
+                    args.add(id + "=" + src);
+                } else {
+                    args.add(id);
+                }
+            }
+            Process p = new ProcessBuilder(args).inheritIO().start();
+            int code = p.waitFor();
+            if (code != 0) {
+                throw new FaceException(ErrorCode.FETCH_FAILED, "TorchScript export failed (exit " + code + "); see its output above");
             }
             return 0;
         }

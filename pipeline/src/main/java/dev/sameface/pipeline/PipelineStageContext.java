@@ -19,6 +19,7 @@ final class PipelineStageContext implements StageContext {
     private final Engines engines;
     private final ModelCache cache;
     private final Resources resources;
+    private final String modelId;
 
     PipelineStageContext(String stage, StageConfig config, StageProvider<?> provider, String engineName, Engines engines,
                          ModelCache cache, Resources resources) {
@@ -29,7 +30,8 @@ final class PipelineStageContext implements StageContext {
         this.engines = engines;
         this.cache = cache;
         this.resources = resources;
-        if (provider.needsModel() && (config.model() == null || config.model().isBlank())) {
+        this.modelId = config.model() != null && !config.model().isBlank() ? config.model() : provider.defaultModel();
+        if (provider.needsModel() && modelId == null) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, stage + " plugin '" + provider.name() + "' needs a 'model'; known models: "
                     + String.join(", ", new java.util.TreeSet<>(cache.manifest().models().keySet())));
         }
@@ -47,7 +49,7 @@ final class PipelineStageContext implements StageContext {
 
     @Override
     public String modelId() {
-        return config.model();
+        return modelId;
     }
 
     @Override

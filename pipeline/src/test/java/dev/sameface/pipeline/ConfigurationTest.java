@@ -92,6 +92,22 @@ class ConfigurationTest {
     }
 
     @Test
+    void anotherPluginStartsFromItsOwnDefaults() throws IOException {
+        // The default detector's landmark-model option means nothing to YuNet; it must not be carried over.
+        Path f = dir.resolve("yunet.yaml");
+        Files.writeString(f, "detector:\n  plugin: yunet\n");
+        PipelineConfig fromFile = PipelineConfig.load(f);
+        assertThat(fromFile.detector().options()).isEmpty();
+        assertThat(fromFile.detector().model()).isNull();
+        PipelineConfig fromOverride = PipelineConfig.defaults().withOverrides(Map.of("detector.plugin", "yunet"));
+        assertThat(fromOverride.detector().options()).isEmpty();
+        try (FacePipeline p = TestData.pipeline(fromFile)) {
+            assertThat(p.describe()).contains("yunet");
+            assertThat(p.createTemplate(TestData.lfw("Colin_Powell", 1)).isFailed()).isFalse();
+        }
+    }
+
+    @Test
     void builtInPluginsAndTheReferenceEngineAreFoundByServiceLoader() {
         StageRegistry s = StageRegistry.load();
         assertThat(s.detectors()).containsKeys("ultralight", "yunet");

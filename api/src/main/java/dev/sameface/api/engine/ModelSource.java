@@ -40,6 +40,6 @@ public record ModelSource(String id, String sha256, Map<ModelFormat, Path> files
             }
         }
         throw new FaceException(ErrorCode.MODEL_MISSING, "engine " + engine + " loads " + accepted + " but model " + id
-                + " is available only as " + files.keySet() + " (run: sameface models prepare)");
+                + " is available only as " + files.keySet() + " (run: ./sameface models prepare)");
     }
 }

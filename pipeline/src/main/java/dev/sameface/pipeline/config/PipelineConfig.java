@@ -121,10 +121,18 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
+    private static final java.util.Set<String> STAGES = java.util.Set.of("detector", "aligner", "embedder", "matcher");
+
+    /**
+     * Merges a file over the defaults. A stage section that names another plugin replaces the default section
+     * whole: the previous plugin's model and options mean nothing to the new one.
+     */
     private static JsonNode merge(ObjectNode base, JsonNode over) {
         over.properties().forEach(e -> {
             JsonNode b = base.get(e.getKey());
-            if (b instanceof ObjectNode bo && e.getValue().isObject() && !"options".equals(e.getKey())) {
+            if (STAGES.contains(e.getKey()) && b instanceof ObjectNode bo && e.getValue().isObject() && pluginChanges(bo, e.getValue())) {
+                base.set(e.getKey(), e.getValue());
+            } else if (b instanceof ObjectNode bo && e.getValue().isObject() && !"options".equals(e.getKey())) {
                 merge(bo, e.getValue());
             } else {
                 base.set(e.getKey(), e.getValue());
@@ -133,12 +141,25 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         return base;
     }
 
+    private static boolean pluginChanges(JsonNode base, JsonNode over) {
+        JsonNode p = over.get("plugin");
+        return p != null && !p.asText().equals(base.path("plugin").asText());
+    }
+
     /**
      * A copy with dotted-key overrides applied, e.g. {@code engine=openvino}, {@code detector.plugin=yunet},
      * {@code embedder.options.flip-tta=true}. Unknown keys fail as they would in a file.
      */
     public PipelineConfig withOverrides(Map<String, String> overrides) {
         ObjectNode root = (ObjectNode) mapper().valueToTree(this);
+        // A new plugin for a stage starts from a clean section, as in a file (see merge).
+        for (var e : overrides.entrySet()) {
+            String[] parts = e.getKey().split("\\.");
+            if (parts.length == 2 && STAGES.contains(parts[0]) && "plugin".equals(parts[1])
+                    && !e.getValue().equals(root.path(parts[0]).path("plugin").asText())) {
+                root.putObject(parts[0]);
+            }
+        }
         for (var e : overrides.entrySet()) {
             String[] parts = e.getKey().split("\\.");
             ObjectNode node = root;

@@ -27,6 +27,11 @@ public final class Providers {
         }
 
         @Override
+        public String defaultModel() {
+            return "yunet-n";
+        }
+
+        @Override
         public String description() {
             return "YuNet face detector with 5 landmarks (models yunet-n, yunet-s)";
         }
@@ -49,6 +54,11 @@ public final class Providers {
         @Override
         public String name() {
             return "ultralight";
+        }
+
+        @Override
+        public String defaultModel() {
+            return "ulfg-rfb-320";
         }
 
         @Override
@@ -104,6 +114,11 @@ public final class Providers {
         @Override
         public String name() {
             return "arcface";
+        }
+
+        @Override
+        public String defaultModel() {
+            return "fr-feature-512";
         }
 
         @Override
