@@ -25,7 +25,7 @@ import java.util.Map;
  * mvn -q -pl backend-djl dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/djl.cp
  * java --enable-native-access=ALL-UNNAMED -Dsameface.shared=../shared \
  *   -cp backend-djl/target/test-classes:backend-djl/target/classes:$(cat /tmp/djl.cp) \
- *   dev.sameface.djl.DjlEngineBenchmark [iterations=200] [warmup=30]
+ *   dev.sameface.djl.DjlEngineBenchmark [iterations=200] [warmup=30] [overhead-only]
  * </pre>
  */
 public final class DjlEngineBenchmark {
@@ -44,6 +44,7 @@ public final class DjlEngineBenchmark {
     public static void main(String[] args) {
         int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        boolean overheadOnly = args.length > 2 && args[2].equals("overhead-only");
         // Created in this order on purpose: DJL's OnnxRuntime engine must start ONNX Runtime (see DjlRuntime).
         List<Spec> creation = List.of(
                 new Spec("djl-onnxruntime", DjlOnnxRuntimeEngineProvider.NAME, Map.of()),
@@ -70,9 +71,10 @@ public final class DjlEngineBenchmark {
             System.out.println("| model | input | engine | first call ms | median ms | p95 ms | median vs onnxruntime |");
             System.out.println("|---|---|---|---:|---:|---:|---:|");
             List<Path> photos = Fixtures.photos(10);
-            for (Workload w : workloads) {
+            for (Workload w : overheadOnly ? List.<Workload>of() : workloads) {
                 time(w, photos, specs, engines, iterations, warmup);
             }
+            overhead(engines.get(0), engines.get(1), engines.get(2), photos.getFirst(), iterations * 5);
         } finally {
             engines.forEach(InferenceEngine::close);
         }
@@ -114,6 +116,53 @@ public final class DjlEngineBenchmark {
             }
         } finally {
             compiled.forEach(CompiledModel::close);
+        }
+    }
+
+    /**
+     * What the DJL layer itself costs per call, on the smallest model (fr-landmark-68, ~1 ms of compute):
+     * onnxruntime vs djl-onnxruntime (same ONNX Runtime, same session options), and djl-pytorch's run() vs a bare
+     * DJL forward of the same TorchScript file on an NDArray made once (no per-run NDManager, from_blob, output copy).
+     */
+    private static void overhead(InferenceEngine ort, InferenceEngine djlOrt, InferenceEngine pytorch, Path photo, int n) {
+        ModelSource source = Fixtures.source(TestModel.LANDMARKS);
+        Map<String, Tensor> in = Map.of("input", Fixtures.input(TestModel.LANDMARKS, photo, 64, 64));
+        try (CompiledModel a = ort.load(source); CompiledModel b = djlOrt.load(source); CompiledModel c = pytorch.load(source);
+             ai.djl.Model bare = ai.djl.Model.newInstance("bare", ai.djl.Device.cpu(), "PyTorch")) {
+            bare.load(TestModel.LANDMARKS.torchScript());
+            ai.djl.ndarray.NDManager manager = bare.getNDManager();
+            ai.djl.ndarray.NDArray x = manager.create(in.get("input").toArray(), new ai.djl.ndarray.types.Shape(1, 1, 64, 64));
+            double[][] ms = new double[4][n];
+            for (int it = -n / 10; it < n; it++) {
+                for (int k = 0; k < 4; k++) {
+                    int e = Math.floorMod(it + k, 4);
+                    long t0 = System.nanoTime();
+                    switch (e) {
+                        case 0 -> a.run(in);
+                        case 1 -> b.run(in);
+                        case 2 -> c.run(in);
+                        default -> {
+                            ai.djl.pytorch.jni.JniUtils.setGraphExecutorOptimize(false);
+                            bare.getBlock().forward(new ai.djl.training.ParameterStore(manager, false), new ai.djl.ndarray.NDList(x), false)
+                                    .close();
+                        }
+                    }
+                    long t1 = System.nanoTime();
+                    if (it >= 0) {
+                        ms[e][it] = (t1 - t0) / 1e6;
+                    }
+                }
+            }
+            double[] med = new double[4];
+            for (int e = 0; e < 4; e++) {
+                med[e] = percentile(ms[e], 50);
+            }
+            System.out.printf(Locale.ROOT, "%nper-call overhead, fr-landmark-68, %d interleaved runs (medians):%n", n);
+            System.out.printf(Locale.ROOT, "  onnxruntime %.3f ms, djl-onnxruntime %.3f ms: DJL's layer %+.0f us%n", med[0], med[1], (med[1] - med[0]) * 1000);
+            System.out.printf(Locale.ROOT, "  bare DJL forward of the .pt %.3f ms, djl-pytorch run() %.3f ms: sameface's wrapping %+.0f us%n",
+                    med[3], med[2], (med[2] - med[3]) * 1000);
+        } catch (java.io.IOException | ai.djl.MalformedModelException e) {
+            throw new IllegalStateException("cannot load " + TestModel.LANDMARKS.torchScript(), e);
         }
     }
 
