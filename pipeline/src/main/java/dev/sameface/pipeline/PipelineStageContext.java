@@ -64,6 +64,8 @@ final class PipelineStageContext implements StageContext {
 
     @Override
     public CompiledModel loadModel(String modelId) {
-        return resources.register(engines.get(engineName).load(cache.source(modelId)));
+        // With engine auto, the stage's main model decides the engine for every model the stage loads.
+        String main = this.modelId != null ? this.modelId : modelId;
+        return resources.register(engines.get(engineName, stage, main).load(cache.source(modelId)));
     }
 }

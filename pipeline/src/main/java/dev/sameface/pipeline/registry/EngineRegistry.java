@@ -7,6 +7,7 @@ import dev.sameface.api.engine.InferenceEngineProvider;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -54,6 +55,11 @@ public final class EngineRegistry {
             throw new FaceException(ErrorCode.ENGINE_UNAVAILABLE, "engine '" + name + "' is not available: " + availability.reason());
         }
         return p;
+    }
+
+    /** The provider of that name when it is on the class path, whether available or not; never throws. */
+    public Optional<InferenceEngineProvider> find(String name) {
+        return Optional.ofNullable(name == null ? null : providers.get(name));
     }
 
     /** e.g. {@code onnxruntime (available), openvino (not available: ...)} */
