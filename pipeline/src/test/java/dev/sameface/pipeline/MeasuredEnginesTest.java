@@ -33,7 +33,7 @@ class MeasuredEnginesTest {
                 "ulfg-rfb-320", measured("onnxruntime", "onnxruntime", "openvino")));
         first.write(file);
         String text = Files.readString(file);
-        assertThat(text).startsWith("# Written by `sameface bench-models`").contains("fr-feature-512:").contains("fastest: \"openvino\"")
+        assertThat(text).startsWith("# Written by `sameface bench-models`").contains("fr-feature-512:").contains("fastest: openvino")
                 .contains("median-ms:").contains("engine-options:");
         assertThat(MeasuredEngines.read(file)).isEqualTo(first);
 

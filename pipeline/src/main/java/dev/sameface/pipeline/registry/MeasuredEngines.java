@@ -19,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,8 +55,8 @@ public record MeasuredEngines(Map<String, Measurement> models) {
                               Map<String, String> engineOptions, String input) {
         public Measurement {
             compared = compared == null ? List.of() : List.copyOf(compared);
-            medianMs = medianMs == null ? Map.of() : Map.copyOf(medianMs);
-            engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
+            medianMs = medianMs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(medianMs));
+            engineOptions = engineOptions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(engineOptions));
         }
     }
 
@@ -63,7 +65,7 @@ public record MeasuredEngines(Map<String, Measurement> models) {
     }
 
     public MeasuredEngines {
-        models = models == null ? Map.of() : Map.copyOf(new TreeMap<>(models));
+        models = models == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(models));
     }
 
     public static MeasuredEngines empty() {
@@ -83,7 +85,8 @@ public record MeasuredEngines(Map<String, Measurement> models) {
     }
 
     private static ObjectMapper mapper() {
-        return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
+        return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }

@@ -1,0 +1,422 @@
+package dev.sameface.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Image;
+import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.EngineOptions;
+import dev.sameface.api.engine.InferenceEngine;
+import dev.sameface.api.engine.InferenceEngineProvider;
+import dev.sameface.api.engine.ModelSource;
+import dev.sameface.api.engine.ModelSpec;
+import dev.sameface.api.engine.Tensor;
+import dev.sameface.pipeline.image.ImageDecoder;
+import dev.sameface.pipeline.image.ImageOps;
+import dev.sameface.pipeline.models.ModelCache;
+import dev.sameface.pipeline.models.ModelManifest;
+import dev.sameface.pipeline.registry.EngineRegistry;
+import dev.sameface.pipeline.registry.MeasuredEngines;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "bench-models", description = {
+        "Single-thread latency of each model on several engines, interleaved in one run: after a warm-up, every",
+        "iteration runs each engine once on the same input, the engine order rotating. Prints median and p95 per model",
+        "and engine with the ratio to the first engine, and how far each engine's embeddings are from the first one's.",
+        "Remembers the fastest engine per model in $SAMEFACE_HOME/bench/fastest-engines.yaml, which `engine: auto` uses."})
+final class ModelBenchCommand implements Callable<Integer> {
+    static final List<String> DEFAULT_MODELS = List.of("ulfg-rfb-320", "fr-landmark-68", "fr-feature-512", "yunet-n");
+    static final Path DEFAULT_PHOTOS = Path.of("..", "shared", "data", "lfw", "images_deepfunneled");
+    /**
+     * backend-onnx asks ONNX Runtime for its environment on every run, and ONNX Runtime logs a warning each time
+     * when DJL's engine created that environment first with other settings: the logging would be timed as
+     * onnxruntime's cost. Held here because java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger ORT_ENVIRONMENT_LOG = java.util.logging.Logger.getLogger("ai.onnxruntime.OrtEnvironment");
+    /** Timing cycles through this many photos; more only add decode time before the run. */
+    private static final int TIMING_PHOTOS = 10;
+
+    @Option(names = "--engines", split = ",", paramLabel = "NAME",
+            description = "Engines to compare, the first being the reference (default: every available engine, best-ranked first).")
+    List<String> engines = new ArrayList<>();
+
+    @Option(names = "--models", split = ",", paramLabel = "ID",
+            description = "Manifest model ids (default: the default and YuNet pipelines' models, ${DEFAULT-VALUE}).")
+    List<String> models = new ArrayList<>(DEFAULT_MODELS);
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "200", description = "Timed runs per model and engine (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "30", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--photos", paramLabel = "DIR", description = "Real photos (searched recursively); default ../shared/data/lfw/images_deepfunneled.")
+    Path photos;
+
+    @Option(names = "--cosine-photos", paramLabel = "N", defaultValue = "50",
+            description = "Photos on which embedder outputs are compared with the first engine's (default ${DEFAULT-VALUE}).")
+    int cosinePhotos;
+
+    @Option(names = "--dynamic-input", paramLabel = "WxH", defaultValue = "640x480",
+            description = "Input size for models with a dynamic input such as YuNet (default ${DEFAULT-VALUE}, a VGA photo).")
+    String dynamicInput;
+
+    @Option(names = "--engine-option", paramLabel = "KEY=VALUE", description = "Engine property for every engine, e.g. precision=bf16 (OpenVINO).")
+    Map<String, String> engineOptions = new LinkedHashMap<>();
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Where to remember the fastest engine per model (default $SAMEFACE_HOME/bench/fastest-engines.yaml).")
+    Path save;
+
+    @Option(names = "--no-save", description = "Do not remember the result.")
+    boolean noSave;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** One model prepared for timing: its inputs, made from real photos the way its manifest entry says. */
+    private record Workload(String id, ModelManifest.ModelEntry entry, ModelSource source, String inputName, String inputLabel,
+                            String note, List<Map<String, Tensor>> timing, List<Map<String, Tensor>> cosine) {
+    }
+
+    private record Result(String engine, double medianMs, double p95Ms) {
+    }
+
+    @Override
+    public Integer call() {
+        if (iterations < 1 || warmup < 0 || cosinePhotos < 0) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "--iterations must be at least 1, --warmup and --cosine-photos at least 0");
+        }
+        int[] dynamic = parseSize(dynamicInput);
+        List<Image> images = decode(pickPhotos(photoDir(), Math.max(TIMING_PHOTOS, cosinePhotos)));
+        ModelCache cache = ModelCache.standard();
+        List<Workload> workloads = new ArrayList<>();
+        List<String> skippedModels = new ArrayList<>();
+        for (String id : models) {
+            try {
+                workloads.add(workload(cache, id, images, dynamic));
+            } catch (FaceException e) {
+                // A default model that is not set up (YuNet needs SAMEFACE_LOCAL_MODELS) should not stop the others.
+                if (e.code() != ErrorCode.MODEL_MISSING || !models.equals(DEFAULT_MODELS)) {
+                    throw e;
+                }
+                skippedModels.add(id + ": " + e.getMessage());
+            }
+        }
+        EngineRegistry registry = EngineRegistry.load();
+        ORT_ENVIRONMENT_LOG.setLevel(java.util.logging.Level.SEVERE);
+        Map<String, InferenceEngine> live = createEngines(registry);
+        try {
+            return run(live, workloads, skippedModels);
+        } finally {
+            live.values().forEach(InferenceEngine::close);
+        }
+    }
+
+    /**
+     * The engines in report order (the first is the reference), created lowest rank first: DJL's OnnxRuntime engine
+     * must create ONNX Runtime's environment before ours does, in one process (see EngineRegistry availability).
+     */
+    private Map<String, InferenceEngine> createEngines(EngineRegistry registry) {
+        List<InferenceEngineProvider> order;
+        if (engines.isEmpty()) {
+            order = registry.all().reversed().stream().filter(InferenceEngineProvider::isAvailable).toList().reversed();
+        } else {
+            for (String name : engines) {
+                if (registry.find(name).isEmpty()) {
+                    registry.get(name);  // fails with UNKNOWN_NAME and the list of engines
+                }
+            }
+            if (engines.stream().distinct().count() != engines.size()) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, "--engines names an engine twice: " + engines);
+            }
+            order = engines.stream().map(n -> registry.find(n).orElseThrow()).toList();
+        }
+        if (order.isEmpty()) {
+            throw new FaceException(ErrorCode.ENGINE_UNAVAILABLE, "no inference engine is available: " + registry.listing());
+        }
+        EngineOptions options = EngineOptions.singleThreaded().withProperties(engineOptions);
+        Map<String, InferenceEngine> created = new LinkedHashMap<>();
+        try {
+            for (InferenceEngineProvider p : order.stream().sorted(Comparator.comparingInt(InferenceEngineProvider::rank)).toList()) {
+                created.put(p.name(), registry.get(p.name()).create(options));
+            }
+        } catch (RuntimeException e) {
+            created.values().forEach(InferenceEngine::close);
+            throw e;
+        }
+        Map<String, InferenceEngine> inOrder = new LinkedHashMap<>();
+        order.forEach(p -> inOrder.put(p.name(), created.get(p.name())));
+        return inOrder;
+    }
+
+    private int run(Map<String, InferenceEngine> live, List<Workload> workloads, List<String> skippedModels) {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> names = new ArrayList<>(live.keySet());
+        ObjectNode root = Json.object();
+        root.put("iterations", iterations).put("warmup", warmup).put("cores", Runtime.getRuntime().availableProcessors())
+                .put("arch", System.getProperty("os.arch"));
+        root.putPOJO("engine_options", engineOptions);
+        ObjectNode engs = root.putObject("engines");
+        live.forEach((n, e) -> engs.put(n, e.description()));
+        if (!json) {
+            out.printf(Locale.ROOT, "engines (one thread each%s):%n", engineOptions.isEmpty() ? "" : ", engine options " + engineOptions);
+            live.forEach((n, e) -> out.printf(Locale.ROOT, "  %-16s %s%n", n, e.description()));
+            out.printf(Locale.ROOT, "%d warm-up + %d timed runs per model, engines interleaved (order rotating); %s, %d cores%n",
+                    warmup, iterations, System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
+            skippedModels.forEach(s -> out.println("skipped model " + s));
+            out.println();
+            out.printf(Locale.ROOT, "| model | input | engine | median ms | p95 ms | median vs %s |%n", names.getFirst());
+            out.println("|---|---|---|---:|---:|---:|");
+        }
+        var modelsNode = root.putArray("models");
+        List<String> notes = new ArrayList<>(skippedModels.stream().map(s -> "skipped model " + s).toList());
+        Map<String, MeasuredEngines.Measurement> fastest = new LinkedHashMap<>();
+        String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        for (Workload w : workloads) {
+            ObjectNode node = modelsNode.addObject().put("model", w.id()).put("input", w.inputLabel());
+            if (w.note() != null) {
+                node.put("note", w.note());
+            }
+            Map<String, CompiledModel> compiled = new LinkedHashMap<>();
+            try {
+                for (String n : names) {
+                    try {
+                        compiled.put(n, live.get(n).load(w.source()));
+                    } catch (FaceException e) {
+                        // e.g. djl-pytorch without the TorchScript export: the other engines are still worth timing.
+                        notes.add(n + " skipped for " + w.id() + ": " + e.getMessage());
+                        node.putObject("skipped").put(n, e.getMessage());
+                    }
+                }
+                if (compiled.isEmpty()) {
+                    continue;
+                }
+                List<Result> results = time(w, compiled);
+                double base = results.getFirst().medianMs();
+                var rows = node.putArray("results");
+                for (Result r : results) {
+                    rows.addObject().put("engine", r.engine()).put("median_ms", r.medianMs()).put("p95_ms", r.p95Ms())
+                            .put("median_ratio", r.medianMs() / base);
+                    if (!json) {
+                        out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2f |%n", w.id(), w.inputLabel() + (w.note() == null ? "" : " (" + w.note() + ")"),
+                                r.engine(), r.medianMs(), r.p95Ms(), r.medianMs() / base);
+                    }
+                }
+                Result best = results.stream().min(Comparator.comparingDouble(Result::medianMs)).orElseThrow();
+                node.put("fastest", best.engine());
+                // One engine is no comparison: it must not overwrite a real measurement.
+                if (results.size() > 1) {
+                    Map<String, Double> medians = new LinkedHashMap<>();
+                    results.forEach(r -> medians.put(r.engine(), Math.round(r.medianMs() * 1000) / 1000.0));
+                    fastest.put(w.id(), new MeasuredEngines.Measurement(best.engine(), when, results.stream().map(Result::engine).toList(),
+                            medians, engineOptions, w.inputLabel()));
+                }
+                if ("embedder".equals(w.entry().task()) && compiled.size() > 1 && !w.cosine().isEmpty()) {
+                    cosines(w, compiled, node, notes);
+                }
+            } finally {
+                compiled.values().forEach(CompiledModel::close);
+            }
+        }
+        if (!json) {
+            out.println();
+            notes.forEach(out::println);
+        }
+        Path file = save != null ? save : MeasuredEngines.standardFile();
+        if (!noSave && !fastest.isEmpty()) {
+            MeasuredEngines.read(file).with(fastest).write(file);
+            root.put("saved", file.toString());
+            if (!json) {
+                out.printf(Locale.ROOT, "fastest by median, remembered in %s for engine auto: %s%n", file,
+                        fastest.entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue().fastest()).toList());
+            }
+        }
+        if (json) {
+            root.putPOJO("notes", notes);
+            out.println(Json.write(root));
+        }
+        return 0;
+    }
+
+    /** Interleaved timing: each iteration runs every engine once, the starting engine rotating. */
+    private List<Result> time(Workload w, Map<String, CompiledModel> compiled) {
+        List<String> names = new ArrayList<>(compiled.keySet());
+        List<CompiledModel> models = new ArrayList<>(compiled.values());
+        int n = models.size();
+        double[][] ms = new double[n][iterations];
+        for (int it = -warmup; it < iterations; it++) {
+            Map<String, Tensor> in = w.timing().get(Math.floorMod(it, w.timing().size()));
+            for (int k = 0; k < n; k++) {
+                int e = Math.floorMod(it + k, n);
+                long t0 = System.nanoTime();
+                models.get(e).run(in);
+                long t1 = System.nanoTime();
+                if (it >= 0) {
+                    ms[e][it] = (t1 - t0) / 1e6;
+                }
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (int e = 0; e < n; e++) {
+            Arrays.sort(ms[e]);
+            results.add(new Result(names.get(e), percentile(ms[e], 0.5), percentile(ms[e], 0.95)));
+        }
+        return results;
+    }
+
+    /** Embedder outputs of each engine against the first engine's, on real photos (1 - cosine too: 1.0 hides it). */
+    private void cosines(Workload w, Map<String, CompiledModel> compiled, ObjectNode node, List<String> notes) {
+        List<String> names = new ArrayList<>(compiled.keySet());
+        CompiledModel reference = compiled.get(names.getFirst());
+        String output = reference.outputs().getFirst().name();
+        double[][] cos = new double[names.size()][w.cosine().size()];
+        for (int p = 0; p < w.cosine().size(); p++) {
+            Tensor ref = reference.run(w.cosine().get(p)).get(output);
+            for (int e = 1; e < names.size(); e++) {
+                Tensor other = compiled.get(names.get(e)).run(w.cosine().get(p)).get(output);
+                if (other == null) {
+                    throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, names.get(e) + " gives no output '" + output + "' for " + w.id());
+                }
+                cos[e][p] = cosine(ref, other);
+            }
+        }
+        var arr = node.putArray("cosine_vs_" + names.getFirst());
+        notes.add(String.format(Locale.ROOT, "%s outputs vs %s on %d photos (cosine):", w.id(), names.getFirst(), w.cosine().size()));
+        for (int e = 1; e < names.size(); e++) {
+            double[] c = cos[e].clone();
+            Arrays.sort(c);
+            double min = c[0];
+            double median = percentile(c, 0.5);
+            arr.addObject().put("engine", names.get(e)).put("min", min).put("median", median);
+            notes.add(String.format(Locale.ROOT, "  %-16s min %.8f (1-cos %.1e)  median %.8f (1-cos %.1e)", names.get(e), min, 1 - min, median, 1 - median));
+        }
+    }
+
+    private Workload workload(ModelCache cache, String id, List<Image> images, int[] dynamic) {
+        ModelManifest.ModelEntry entry = cache.manifest().model(id);
+        ModelSource source = cache.source(id);
+        ModelSpec spec = entry.spec(id);
+        boolean isDynamic = spec.width() == 0 || spec.height() == 0;
+        int dw = isDynamic ? dynamic[0] : spec.width();
+        int dh = isDynamic ? dynamic[1] : spec.height();
+        boolean wholePhoto = "detector".equals(entry.task());
+        // Only embedders are compared output by output, on more photos; the rest need the timing photos only.
+        int count = Math.min(images.size(), "embedder".equals(entry.task()) ? Math.max(TIMING_PHOTOS, cosinePhotos) : TIMING_PHOTOS);
+        List<Map<String, Tensor>> tensors = images.subList(0, count).stream()
+                .map(img -> Map.of(entry.input().name(), input(img, wholePhoto, isDynamic, dw, dh, spec))).toList();
+        int c = spec.colorOrder() == ModelSpec.ColorOrder.GRAY ? 1 : 3;
+        String label = spec.layout() == ModelSpec.Layout.NCHW ? "1x" + c + "x" + dh + "x" + dw : "1x" + dh + "x" + dw + "x" + c;
+        return new Workload(id, entry, source, entry.input().name(), label, isDynamic ? "dynamic input, timed at " + dw + "x" + dh : null,
+                tensors.subList(0, Math.min(TIMING_PHOTOS, count)),
+                "embedder".equals(entry.task()) ? tensors.subList(0, Math.min(cosinePhotos, count)) : List.of());
+    }
+
+    /**
+     * A detector sees the whole photo (stretched to a fixed input as the ultralight stage does; scaled to fit and
+     * zero-padded for a dynamic one, as the yunet stage does); other models see the centre square of half the
+     * photo's side, where LFW's deep-funneled faces are. Not an alignment: engines need the same realistic
+     * pixels, not a correct crop.
+     */
+    private static Tensor input(Image img, boolean wholePhoto, boolean isDynamic, int dw, int dh, ModelSpec spec) {
+        if (wholePhoto && isDynamic) {
+            double s = Math.min((double) dw / img.width(), (double) dh / img.height());
+            return ImageOps.toTensor(img, 0, 0, dw / s, dh / s, dw, dh, spec);
+        }
+        if (wholePhoto) {
+            return ImageOps.toTensor(img, 0, 0, img.width(), img.height(), dw, dh, spec);
+        }
+        double side = Math.min(img.width(), img.height()) / 2.0;
+        return ImageOps.toTensor(img, (img.width() - side) / 2, (img.height() - side) / 2, side, side, dw, dh, spec);
+    }
+
+    private Path photoDir() {
+        Path dir = photos != null ? photos : DEFAULT_PHOTOS;
+        if (!Files.isDirectory(dir)) {
+            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, (photos != null ? "not a folder: " + dir
+                    : "no photos: " + dir.toAbsolutePath().normalize() + " does not exist")
+                    + "; the benchmark needs real photos (give --photos DIR, e.g. LFW's images_deepfunneled)");
+        }
+        return dir;
+    }
+
+    /** An even spread over the sorted photos, so the inputs show many people rather than the first folder's. */
+    private static List<Path> pickPhotos(Path dir, int count) {
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(dir)) {
+            all = s.filter(p -> {
+                String f = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return Files.isRegularFile(p) && (f.endsWith(".jpg") || f.endsWith(".jpeg") || f.endsWith(".png"));
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        if (all.isEmpty()) {
+            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "no .jpg or .png photos under " + dir + "; the benchmark needs real photos");
+        }
+        int want = Math.min(count, all.size());
+        List<Path> pick = new ArrayList<>();
+        for (int i = 0; i < want; i++) {
+            pick.add(all.get((int) ((long) i * all.size() / want)));
+        }
+        return pick;
+    }
+
+    private static List<Image> decode(List<Path> files) {
+        return files.stream().map(f -> ImageDecoder.DEFAULT.decode(f).toRgb()).toList();
+    }
+
+    private static int[] parseSize(String s) {
+        String[] p = s.toLowerCase(Locale.ROOT).split("x");
+        try {
+            if (p.length == 2) {
+                int w = Integer.parseInt(p[0].strip());
+                int h = Integer.parseInt(p[1].strip());
+                if (w > 0 && h > 0) {
+                    return new int[]{w, h};
+                }
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the expected form
+        }
+        throw new FaceException(ErrorCode.CONFIG_ERROR, "--dynamic-input takes WIDTHxHEIGHT, e.g. 640x480; got '" + s + "'");
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    private static double percentile(double[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double cosine(Tensor a, Tensor b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.size(); i++) {
+            dot += (double) a.get(i) * b.get(i);
+            na += (double) a.get(i) * a.get(i);
+            nb += (double) b.get(i) * b.get(i);
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.sameface.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sameface.pipeline.FacePipeline;
+import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.registry.EngineRegistry;
+import dev.sameface.pipeline.registry.MeasuredEngines;
+import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bench-models} on real photos and real engines (ONNX Runtime and OpenVINO, both on the CLI's class path),
+ * and {@code engine: auto} following what it measured.
+ */
+class ModelBenchCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void autoRunsTheEmbedderOnTheEngineMeasuredFastest() {
+        Path file = dir.resolve("fastest-engines.yaml");
+        MeasuredEngines.empty().with(Map.of("fr-feature-512", new MeasuredEngines.Measurement("openvino", "2026-11-28T09:00:00Z",
+                List.of("onnxruntime", "openvino"), Map.of("onnxruntime", 14.0, "openvino", 11.0), Map.of(), "1x3x112x112"))).write(file);
+        System.setProperty("sameface.fastest-engines", file.toString());
+        try (FacePipeline p = TestData.pipeline(PipelineConfig.defaults().withEngine(EngineRegistry.AUTO))) {
+            String d = p.describe();
+            assertThat(d).contains("embedder: auto -> openvino (fastest measured for fr-feature-512 on 2026-11-28T09:00:00Z among [onnxruntime, openvino])")
+                    .contains("detector: auto -> onnxruntime (best-ranked available engine; no measurement for ulfg-rfb-320)");
+            // Engines are created when a stage loads a model on them: OpenVINO is live only because the embedder is on it.
+            assertThat(d).contains("OpenVINO").contains("ONNX Runtime");
+            assertThat(p.createTemplate(TestData.lfw("Colin_Powell", 1)).isFailed()).isFalse();
+        } finally {
+            System.clearProperty("sameface.fastest-engines");
+        }
+    }
+
+    @Test
+    void benchModelsComparesEnginesOnRealPhotosAndRemembersTheFastest() throws Exception {
+        Path file = dir.resolve("bench/fastest-engines.yaml");
+        Run r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-landmark-68,fr-feature-512",
+                "--iterations", "5", "--warmup", "1", "--cosine-photos", "5", "--photos", TestData.lfwImages().toString(),
+                "--save", file.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode root = Json.MAPPER.readTree(r.out());
+        assertThat(root.get("engines").get("openvino").asText()).contains("OpenVINO").contains("precision f32");
+        assertThat(root.get("models")).hasSize(2);
+        MeasuredEngines saved = MeasuredEngines.read(file);
+        for (JsonNode m : root.get("models")) {
+            List<String> engines = new ArrayList<>();
+            double best = Double.MAX_VALUE;
+            String fastest = null;
+            for (JsonNode row : m.get("results")) {
+                engines.add(row.get("engine").asText());
+                assertThat(row.get("median_ms").asDouble()).isPositive().isLessThanOrEqualTo(row.get("p95_ms").asDouble());
+                if (row.get("median_ms").asDouble() < best) {
+                    best = row.get("median_ms").asDouble();
+                    fastest = row.get("engine").asText();
+                }
+            }
+            assertThat(engines).containsExactly("onnxruntime", "openvino");
+            assertThat(m.get("results").get(0).get("median_ratio").asDouble()).isEqualTo(1.0);
+            assertThat(m.get("fastest").asText()).isEqualTo(fastest);
+            MeasuredEngines.Measurement s = saved.measurement(m.get("model").asText()).orElseThrow();
+            assertThat(s.fastest()).isEqualTo(fastest);
+            assertThat(s.compared()).containsExactly("onnxruntime", "openvino");
+            assertThat(s.medianMs()).containsOnlyKeys("onnxruntime", "openvino");
+        }
+        JsonNode feature = root.get("models").get(1);
+        assertThat(feature.get("input").asText()).isEqualTo("1x3x112x112");
+        JsonNode cos = feature.get("cosine_vs_onnxruntime").get(0);
+        assertThat(cos.get("engine").asText()).isEqualTo("openvino");
+        assertThat(cos.get("min").asDouble()).isGreaterThanOrEqualTo(0.9999);
+        assertThat(root.get("saved").asText()).isEqualTo(file.toString());
+    }
+
+    @Test
+    void tableNamesTheReferenceAndSaysWhenADynamicInputWasTimedAtAChosenSize() {
+        // YuNet is no registry's package: the product reads it from SAMEFACE_LOCAL_MODELS, the tests from ../shared/models.
+        System.setProperty("sameface.local-models", TestData.sharedModels().toString());
+        Run r;
+        try {
+            r = run("bench-models", "--engines", "onnxruntime,openvino", "--models", "yunet-n", "--dynamic-input", "320x256",
+                    "--iterations", "2", "--warmup", "0", "--photos", TestData.lfwImages().toString(), "--no-save");
+        } finally {
+            System.clearProperty("sameface.local-models");
+        }
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| model | input | engine | median ms | p95 ms | median vs onnxruntime |")
+                .contains("| yunet-n | 1x3x256x320 (dynamic input, timed at 320x256) | openvino |")
+                .doesNotContain("remembered");
+    }
+
+    @Test
+    void withoutRealPhotosItFailsAndSaysWhatItNeeds() {
+        Run missing = run("bench-models", "--photos", dir.resolve("nowhere").toString(), "--no-save");
+        assertThat(missing.exit()).isEqualTo(4);
+        assertThat(missing.err()).contains("not a folder").contains("needs real photos").hasLineCount(1);
+
+        Run empty = run("bench-models", "--photos", dir.toString(), "--no-save");
+        assertThat(empty.exit()).isEqualTo(4);
+        assertThat(empty.err()).contains("no .jpg or .png photos under " + dir);
+    }
+}
