@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Real model inputs made from LFW photos (250x250 deep-funneled, face centred), for engine comparisons: each model
+ * Real model inputs made from LFW photos (250x250 deep-funneled, face centred), for this module's raw-output parity
+ * and thread tests (the engine benchmark is now {@code sameface bench-models}, which prepares inputs with the
+ * pipeline's ImageOps from each model's spec): each model
  * gets the input size and normalisation of its manifest entry. The crops are not aligned faces; an engine
  * comparison needs the same realistic pixels on every engine, not a correct alignment.
  */
