@@ -36,7 +36,9 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
 
     /**
      * The process-wide environment, always asked for with the same name and level (ORT warns otherwise). Its
-     * global thread pool is never used: sessions get their own pools of the configured size.
+     * global thread pool is never used: sessions get their own pools of the configured size. Asked for once per
+     * engine and handed to its models: when DJL's OnnxRuntime engine created the environment under another name,
+     * ONNX Runtime's binding warns on every such call.
      */
     static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "sameface");
@@ -71,7 +73,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
             OrtSession session = env.createSession(file.toString(), so);
-            return new OnnxRuntimeModel(source.id(), session);
+            return new OnnxRuntimeModel(source.id(), env, session);
         } catch (OrtException e) {
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE,
                     "ONNX Runtime cannot load model " + source.id() + " from " + file + ": " + e.getMessage(), e);

@@ -24,13 +24,15 @@ import java.util.Map;
 /** One ONNX Runtime session. Inputs are handed over as the caller's direct buffers; outputs are copied once. */
 final class OnnxRuntimeModel implements CompiledModel {
     private final String id;
+    private final OrtEnvironment env;
     private final OrtSession session;
     private final List<dev.sameface.api.engine.TensorInfo> inputs;
     private final List<dev.sameface.api.engine.TensorInfo> outputs;
     private boolean closed;
 
-    OnnxRuntimeModel(String id, OrtSession session) throws OrtException {
+    OnnxRuntimeModel(String id, OrtEnvironment env, OrtSession session) throws OrtException {
         this.id = id;
+        this.env = env;
         this.session = session;
         this.inputs = describe(session.getInputInfo());
         this.outputs = describe(session.getOutputInfo());
@@ -60,7 +62,6 @@ final class OnnxRuntimeModel implements CompiledModel {
         if (closed) {
             throw new IllegalStateException("model " + id + " is closed");
         }
-        OrtEnvironment env = OnnxRuntimeEngine.environment();
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             for (var e : in.entrySet()) {

@@ -57,8 +57,10 @@ public final class FacePipeline implements AutoCloseable {
                         + embedder.cropSize());
             }
         }
-        // Everything that changes a template's vector (not the engine: engines agree to 1e-4 by the parity suite).
-        String recipe = config.detector() + "|" + config.aligner() + "|" + config.embedder().options() + "|" + config.faceSelection();
+        // Everything that changes a template's vector, the engines included: they agree to 1e-4 (the parity suite),
+        // which keeps their templates comparable, but an evaluation comparing engines must not mix them.
+        String recipe = config.detector() + "|" + config.aligner() + "|" + config.embedder().options() + "|" + config.faceSelection()
+                + "|" + config.engineFor(config.detector()) + "|" + config.engineFor(config.embedder()) + "|" + config.engineOptions();
         this.fingerprint = embedder.fingerprint() + "/" + Sha256.of(recipe.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
     }
 
@@ -72,7 +74,7 @@ public final class FacePipeline implements AutoCloseable {
         return embedder.fingerprint();
     }
 
-    /** Everything that changes a template: the embedder's fingerprint plus the detector/aligner/TTA recipe. */
+    /** Everything that changes a template: the embedder's fingerprint plus the detector/aligner/TTA/engine recipe. */
     public String fingerprint() {
         return fingerprint;
     }
