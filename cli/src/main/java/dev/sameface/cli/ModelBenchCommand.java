@@ -37,11 +37,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-@Command(name = "bench-models", description = {
-        "Single-thread latency of each model on several engines, interleaved in one run: after a warm-up, every",
-        "iteration runs each engine once on the same input, the engine order rotating. Prints median and p95 per model",
-        "and engine with the ratio to the first engine, and how far each engine's embeddings are from the first one's.",
-        "Remembers the fastest engine per model in $SAMEFACE_HOME/bench/fastest-engines.yaml, which `engine: auto` uses."})
+@Command(name = "bench-models", mixinStandardHelpOptions = true, sortOptions = false, description = {
+        "Single-thread latency of each model on several engines, interleaved in one run.",
+        "After a warm-up, every iteration runs each engine once on the same input, the",
+        "engine order rotating. Prints median and p95 per model and engine with the",
+        "ratio to the first engine, and how close each engine's embeddings are to the",
+        "first one's. Remembers the fastest engine per model (by median) in",
+        "$SAMEFACE_HOME/bench/fastest-engines.yaml, which `engine: auto` follows."})
 final class ModelBenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_MODELS = List.of("ulfg-rfb-320", "fr-landmark-68", "fr-feature-512", "yunet-n");
     static final Path DEFAULT_PHOTOS = Path.of("..", "shared", "data", "lfw", "images_deepfunneled");

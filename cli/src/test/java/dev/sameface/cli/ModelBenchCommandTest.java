@@ -55,6 +55,24 @@ class ModelBenchCommandTest {
     }
 
     @Test
+    void measuredEngineThatIsNotAvailableNowFallsBackAndSaysWhy() throws Exception {
+        MeasuredEngines m = MeasuredEngines.empty().with(Map.of("fr-feature-512", new MeasuredEngines.Measurement("openvino",
+                "2026-11-28T09:00:00Z", List.of("onnxruntime", "openvino"), Map.of(), Map.of(), "1x3x112x112")));
+        // OpenVINO's engine looks for its libraries where this property says, at every availability check.
+        Path empty = java.nio.file.Files.createDirectories(dir.resolve("no-openvino-here"));
+        System.setProperty("sameface.openvino.lib", empty.toString());
+        try {
+            MeasuredEngines.Choice c = m.choose(EngineRegistry.load(), "fr-feature-512");
+            assertThat(c.provider().name()).isEqualTo("onnxruntime");
+            assertThat(c.reason()).startsWith("best-ranked available engine; measured fastest for fr-feature-512 was openvino, not available now: ")
+                    .contains(empty.toString());
+        } finally {
+            System.clearProperty("sameface.openvino.lib");
+        }
+        assertThat(m.choose(EngineRegistry.load(), "fr-feature-512").provider().name()).isEqualTo("openvino");
+    }
+
+    @Test
     void benchModelsComparesEnginesOnRealPhotosAndRemembersTheFastest() throws Exception {
         Path file = dir.resolve("bench/fastest-engines.yaml");
         Run r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-landmark-68,fr-feature-512",
