@@ -47,12 +47,6 @@ import java.util.stream.Stream;
 final class ModelBenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_MODELS = List.of("ulfg-rfb-320", "fr-landmark-68", "fr-feature-512", "yunet-n");
     static final Path DEFAULT_PHOTOS = Path.of("..", "shared", "data", "lfw", "images_deepfunneled");
-    /**
-     * backend-onnx asks ONNX Runtime for its environment on every run, and ONNX Runtime logs a warning each time
-     * when DJL's engine created that environment first with other settings: the logging would be timed as
-     * onnxruntime's cost. Held here because java.util.logging keeps loggers only weakly.
-     */
-    private static final java.util.logging.Logger ORT_ENVIRONMENT_LOG = java.util.logging.Logger.getLogger("ai.onnxruntime.OrtEnvironment");
     /** Timing cycles through this many photos; more only add decode time before the run. */
     private static final int TIMING_PHOTOS = 10;
 
@@ -126,7 +120,6 @@ final class ModelBenchCommand implements Callable<Integer> {
             }
         }
         EngineRegistry registry = EngineRegistry.load();
-        ORT_ENVIRONMENT_LOG.setLevel(java.util.logging.Level.SEVERE);
         Map<String, InferenceEngine> live = createEngines(registry);
         try {
             return run(live, workloads, skippedModels);
