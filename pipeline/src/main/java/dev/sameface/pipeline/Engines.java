@@ -58,6 +58,12 @@ final class Engines {
         return live.computeIfAbsent(provider.name(), n -> resources.register(provider.create(options)));
     }
 
+    /** The engine a stage runs on: what {@code auto} resolved to for it, else the name it was configured with. */
+    synchronized String resolved(String stage, String configured) {
+        MeasuredEngines.Choice c = autoChoices.get(stage);
+        return c != null ? c.provider().name() : configured;
+    }
+
     /** Per live engine its description, preceded by the stages that {@code auto} put on it and why. */
     synchronized Map<String, String> descriptions() {
         Map<String, String> d = new LinkedHashMap<>();

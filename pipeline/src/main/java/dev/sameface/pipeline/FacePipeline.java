@@ -60,7 +60,8 @@ public final class FacePipeline implements AutoCloseable {
         // Everything that changes a template's vector, the engines included: they agree to 1e-4 (the parity suite),
         // which keeps their templates comparable, but an evaluation comparing engines must not mix them.
         String recipe = config.detector() + "|" + config.aligner() + "|" + config.embedder().options() + "|" + config.faceSelection()
-                + "|" + config.engineFor(config.detector()) + "|" + config.engineFor(config.embedder()) + "|" + config.engineOptions();
+                + "|" + engines.resolved("detector", config.engineFor(config.detector()))
+                + "|" + engines.resolved("embedder", config.engineFor(config.embedder())) + "|" + config.engineOptions();
         this.fingerprint = embedder.fingerprint() + "/" + Sha256.of(recipe.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
     }
 
