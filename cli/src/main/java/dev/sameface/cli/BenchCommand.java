@@ -59,7 +59,11 @@ final class BenchCommand implements Callable<Integer> {
         List<String> names = engines.isEmpty() ? List.of(base.engine()) : engines;
         Map<String, FacePipeline> live = new LinkedHashMap<>();
         try {
-            for (String e : names) {
+            // Lowest rank first: DJL's OnnxRuntime engine must create ONNX Runtime's environment before ours does.
+            var registry = dev.sameface.pipeline.registry.EngineRegistry.load();
+            List<String> creationOrder = new ArrayList<>(names);
+            creationOrder.sort(java.util.Comparator.comparingInt(n -> registry.get(n).rank()));
+            for (String e : creationOrder) {
                 live.put(e, Pipelines.create(base.withEngine(e)));
             }
             for (int i = 0; i < Math.min(warmup, photos.size()); i++) {
@@ -70,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, long[][]> samples = new LinkedHashMap<>();
             names.forEach(n -> samples.put(n, new long[STAGES.length][photos.size()]));
             int[] counts = new int[names.size()];
-            for (int i = 0; i < photos.size(); i++) {
+            for (int i = Math.min(warmup, photos.size()); i < photos.size(); i++) {
                 // Interleave engines photo by photo so drift in machine load hits all of them alike.
                 for (int k = 0; k < names.size(); k++) {
                     FacePipeline p = live.get(names.get(k));
@@ -93,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
                     s[5][c] = tm.totalNanos();
                 }
             }
-            print(names, samples, counts, live, photos.size(), base);
+            print(names, samples, counts, live, photos.size() - Math.min(warmup, photos.size()), base);
             return 0;
         } finally {
             live.values().forEach(FacePipeline::close);

@@ -17,7 +17,13 @@ import java.io.PrintWriter;
                 ModelBenchCommand.class, CommandLine.HelpCommand.class})
 public final class SamefaceCommand {
 
+    /** Held so the level sticks: JUL keeps loggers weakly. */
+    private static final java.util.logging.Logger ORT_LOG = java.util.logging.Logger.getLogger("ai.onnxruntime");
+
     public static void main(String[] args) {
+        // ONNX Runtime's binding warns once when DJL's OnnxRuntime engine created its environment under another
+        // name; that is expected when both engines run in one process and says nothing a user can act on.
+        ORT_LOG.setLevel(java.util.logging.Level.SEVERE);
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

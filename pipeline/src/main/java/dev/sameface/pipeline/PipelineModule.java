@@ -26,10 +26,21 @@ public final class PipelineModule extends AbstractModule {
     private final StageRegistry stages;
 
     public PipelineModule(PipelineConfig config, ModelCache cache, EngineRegistry engines, StageRegistry stages) {
-        this.config = config;
+        // The configuration as it will run: a stage without a model gets its plugin's default model, so that
+        // describe(), fingerprints and reports name the model actually used.
+        this.config = config
+                .withDetector(withDefaultModel(config.detector(), stages.detector(config.detector().plugin())))
+                .withEmbedder(withDefaultModel(config.embedder(), stages.embedder(config.embedder().plugin())));
         this.cache = cache;
         this.engines = engines;
         this.stages = stages;
+    }
+
+    private static StageConfig withDefaultModel(StageConfig sc, StageProvider<?> provider) {
+        if (sc.model() != null && !sc.model().isBlank() || provider.defaultModel() == null) {
+            return sc;
+        }
+        return new StageConfig(sc.plugin(), provider.defaultModel(), sc.engine(), sc.options());
     }
 
     @Override

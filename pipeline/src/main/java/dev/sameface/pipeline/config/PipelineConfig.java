@@ -183,6 +183,10 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher);
     }
 
+    public PipelineConfig withEmbedder(StageConfig e) {
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, e, matcher);
+    }
+
     public PipelineConfig withEngine(String e) {
         return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher);
     }
