@@ -39,6 +39,13 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // A path that does not exist is a typo to report, not a photo without a face to decide "different" on.
+        for (Path p : new Path[]{a, b}) {
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw new dev.sameface.api.FaceException(dev.sameface.api.ErrorCode.INPUT_LOCATION_ERROR,
+                        (java.nio.file.Files.exists(p) ? "cannot read " : "no such file: ") + p);
+            }
+        }
         var config = pipeline.resolve();
         if (threshold != null) {
             config = config.withThreshold(threshold, "given on the command line");

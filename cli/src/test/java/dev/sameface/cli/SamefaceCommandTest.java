@@ -55,9 +55,15 @@ class SamefaceCommandTest {
     @Test
     void errorsAreOneLineWithATypedExitCode() throws Exception {
         Run missing = run("verify", "/nonexistent/a.jpg", TestData.lfw("Colin_Powell", 1).toString());
-        // A missing photo is a failed enrolment: decided "different", with the reason.
-        assertThat(missing.exit()).isZero();
-        assertThat(missing.out()).contains("file not found");
+        assertThat(missing.exit()).isEqualTo(4);
+        assertThat(missing.err().strip()).isEqualTo("sameface: input location error: no such file: /nonexistent/a.jpg");
+
+        // A photo that exists but holds no readable image is a failed enrolment: decided "different", with the reason.
+        Path text = dir.resolve("photo.jpg");
+        Files.writeString(text, "not a photo");
+        Run unreadable = run("verify", text.toString(), TestData.lfw("Colin_Powell", 1).toString());
+        assertThat(unreadable.exit()).isZero();
+        assertThat(unreadable.out()).contains("DIFFERENT").contains("not a readable image");
 
         Path junk = dir.resolve("junk.sft");
         Files.writeString(junk, "not a template");
