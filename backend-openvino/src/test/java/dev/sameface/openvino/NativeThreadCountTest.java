@@ -4,7 +4,7 @@ import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.openvino.bench.LfwInputs;
+import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -43,9 +43,9 @@ class NativeThreadCountTest {
         try (InferenceEngine engine = TestSetup.openVino(EngineOptions.singleThreaded());
              CompiledModel embedder = engine.load(TestSetup.cachedModel("fr-feature-512"));
              CompiledModel detector = engine.load(TestSetup.yunet())) {
-            Path photo = LfwInputs.photos(TestSetup.lfwImages(), 1).getFirst();
-            Map<String, Tensor> face = Map.of("input", LfwInputs.embedderInput(photo));
-            Map<String, Tensor> scene = Map.of("input", LfwInputs.yunetInput(photo, 640, 480));
+            Path photo = TestData.lfwPhotos(1).getFirst();
+            Map<String, Tensor> face = Map.of("input", TestData.modelInput("fr-feature-512", photo));
+            Map<String, Tensor> scene = Map.of("input", TestData.modelInput("yunet-n", photo, 640, 480));
             for (int i = 0; i < 5; i++) {
                 embedder.run(face);
                 peak.putAll(newNonJvmThreads(before));

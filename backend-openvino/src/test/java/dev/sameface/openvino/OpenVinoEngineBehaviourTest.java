@@ -9,7 +9,7 @@ import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.InferenceEngineProvider;
 import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.openvino.bench.LfwInputs;
+import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,7 +143,7 @@ class OpenVinoEngineBehaviourTest {
     void modelCacheIsWrittenAndASecondLoadFromItGivesTheSameOutput() throws IOException {
         Path cache = tmp.resolve("ov-cache");
         EngineOptions cached = EngineOptions.singleThreaded().withProperties(Map.of("cacheDir", cache.toString()));
-        Map<String, Tensor> in = Map.of("input", LfwInputs.embedderInput(LfwInputs.photos(TestSetup.lfwImages(), 1).getFirst()));
+        Map<String, Tensor> in = Map.of("input", TestData.modelInput("fr-feature-512", TestData.lfwPhotos(1).getFirst()));
         Tensor first;
         Tensor second;
         try (InferenceEngine engine = TestSetup.openVino(cached);

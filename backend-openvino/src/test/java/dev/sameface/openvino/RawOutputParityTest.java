@@ -4,7 +4,8 @@ import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.openvino.bench.LfwInputs;
+import dev.sameface.pipeline.image.ModelInputs;
+import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,16 +42,16 @@ class RawOutputParityTest {
 
     @Test
     void embedderGivesTheSameEmbeddings() {
-        List<Path> photos = LfwInputs.photos(TestSetup.lfwImages(), 20);
+        List<Path> photos = TestData.lfwPhotos(20);
         try (CompiledModel ov = openVino.load(TestSetup.cachedModel("fr-feature-512"));
              CompiledModel ort = reference.load(TestSetup.cachedModel("fr-feature-512"))) {
             double worst = 1;
             for (Path photo : photos) {
-                Map<String, Tensor> in = Map.of("input", LfwInputs.embedderInput(photo));
+                Map<String, Tensor> in = Map.of("input", TestData.modelInput("fr-feature-512", photo));
                 Tensor a = ov.run(in).get("output");
                 Tensor b = ort.run(in).get("output");
                 assertThat(a.shape()).containsExactly(1, 512);
-                worst = Math.min(worst, LfwInputs.cosine(a, b));
+                worst = Math.min(worst, ModelInputs.cosine(a, b));
             }
             assertThat(worst).as("lowest cosine OpenVINO vs ONNX Runtime over %d LFW crops", photos.size())
                     .isGreaterThanOrEqualTo(0.9999);
@@ -59,22 +60,22 @@ class RawOutputParityTest {
 
     @Test
     void landmarkModelGivesTheSamePoints() {
-        compare("fr-landmark-68", 10, LfwInputs::landmarkInput, 1e-4);
+        compare("fr-landmark-68", 10, p -> TestData.modelInput("fr-landmark-68", p), 1e-4);
     }
 
     @Test
     void ulfgDetectorGivesTheSameScoresAndBoxes() {
-        compare("ulfg-rfb-320", 10, LfwInputs::ulfgInput, 1e-4);
+        compare("ulfg-rfb-320", 10, p -> TestData.modelInput("ulfg-rfb-320", p), 1e-4);
     }
 
     @Test
     void yunetGivesTheSameRawOutputsAtChangingSizes() {
-        List<Path> photos = LfwInputs.photos(TestSetup.lfwImages(), 6);
+        List<Path> photos = TestData.lfwPhotos(6);
         try (CompiledModel ov = openVino.load(TestSetup.yunet()); CompiledModel ort = reference.load(TestSetup.yunet())) {
             for (int i = 0; i < photos.size(); i++) {
                 // Alternating sizes: the dynamic model gets a new input shape on every call.
-                Tensor input = i % 2 == 0 ? LfwInputs.yunetInput(photos.get(i), 256, 256)
-                        : LfwInputs.yunetInput(photos.get(i), 640, 480);
+                Tensor input = i % 2 == 0 ? TestData.modelInput("yunet-n", photos.get(i), 256, 256)
+                        : TestData.modelInput("yunet-n", photos.get(i), 640, 480);
                 assertSame(ort.run(Map.of("input", input)), ov.run(Map.of("input", input)), 1e-3, "yunet " + photos.get(i));
             }
         }
@@ -82,7 +83,7 @@ class RawOutputParityTest {
 
     private void compare(String id, int count, Function<Path, Tensor> input, double tolerance) {
         try (CompiledModel ov = openVino.load(TestSetup.cachedModel(id)); CompiledModel ort = reference.load(TestSetup.cachedModel(id))) {
-            for (Path photo : LfwInputs.photos(TestSetup.lfwImages(), count)) {
+            for (Path photo : TestData.lfwPhotos(count)) {
                 Map<String, Tensor> in = Map.of("input", input.apply(photo));
                 assertSame(ort.run(in), ov.run(in), tolerance, id + " " + photo.getFileName());
             }
@@ -94,7 +95,7 @@ class RawOutputParityTest {
         for (var e : expected.entrySet()) {
             Tensor a = actual.get(e.getKey());
             assertThat(a.shape()).as("shape of %s %s", what, e.getKey()).isEqualTo(e.getValue().shape());
-            assertThat(LfwInputs.maxAbsDiff(a, e.getValue())).as("max |OpenVINO - ONNX Runtime| of %s %s", what, e.getKey())
+            assertThat(ModelInputs.maxAbsDiff(a, e.getValue())).as("max |OpenVINO - ONNX Runtime| of %s %s", what, e.getKey())
                     .isLessThanOrEqualTo(tolerance);
         }
     }

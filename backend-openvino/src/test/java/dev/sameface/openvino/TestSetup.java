@@ -29,14 +29,6 @@ final class TestSetup {
         return p;
     }
 
-    static Path lfwImages() {
-        Path p = shared().resolve("data/lfw/images_deepfunneled");
-        if (!Files.isDirectory(p)) {
-            fail("LFW photos not found at " + p);
-        }
-        return p;
-    }
-
     /** A model from the sameface cache ({@code models/<id>/<id>.onnx}). */
     static ModelSource cachedModel(String id) {
         Path f = SamefaceHome.models().resolve(id).resolve(id + ".onnx");

@@ -7,13 +7,13 @@ import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
 import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.image.ModelInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "bench", description = {"Per-stage latency of the pipeline on one thread, engines interleaved image by image.",
         "Prints median and p95 of decode, detect, align, embed, match and the whole template, per engine, and each",
@@ -166,23 +165,6 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "not a folder: " + dir);
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            List<Path> all = s.filter(p -> {
-                String f = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return f.endsWith(".jpg") || f.endsWith(".jpeg") || f.endsWith(".png");
-            }).sorted().toList();
-            if (all.isEmpty()) {
-                throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "no .jpg or .png photos under " + dir);
-            }
-            // An even spread over the sorted list, so a run sees many people, not the first few folders.
-            List<Path> pick = new ArrayList<>();
-            int want = Math.min(images + warmup, all.size());
-            for (int i = 0; i < want; i++) {
-                pick.add(all.get((int) ((long) i * all.size() / want)));
-            }
-            return pick;
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.IO_ERROR, "cannot list " + dir + ": " + e.getMessage(), e);
-        }
+        return ModelInputs.photos(dir, images + warmup);
     }
 }

@@ -12,7 +12,7 @@ import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.image.ImageOps;
+import dev.sameface.pipeline.image.ModelInputs;
 import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.models.ModelManifest;
 import dev.sameface.pipeline.registry.EngineRegistry;
@@ -21,7 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "bench-models", mixinStandardHelpOptions = true, sortOptions = false, description = {
         "Single-thread latency of each model on several engines, interleaved in one run.",
@@ -104,7 +102,7 @@ final class ModelBenchCommand implements Callable<Integer> {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "--iterations must be at least 1, --warmup and --cosine-photos at least 0");
         }
         int[] dynamic = parseSize(dynamicInput);
-        List<Image> images = decode(pickPhotos(photoDir(), Math.max(TIMING_PHOTOS, cosinePhotos)));
+        List<Image> images = decode(photos(photoDir(), Math.max(TIMING_PHOTOS, cosinePhotos)));
         ModelCache cache = ModelCache.standard();
         List<Workload> workloads = new ArrayList<>();
         List<String> skippedModels = new ArrayList<>();
@@ -293,7 +291,7 @@ final class ModelBenchCommand implements Callable<Integer> {
                 if (other == null) {
                     throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, names.get(e) + " gives no output '" + output + "' for " + w.id());
                 }
-                cos[e][p] = cosine(ref, other);
+                cos[e][p] = ModelInputs.cosine(ref, other);
             }
         }
         var arr = node.putArray("cosine_vs_" + names.getFirst());
@@ -319,30 +317,12 @@ final class ModelBenchCommand implements Callable<Integer> {
         // Only embedders are compared output by output, on more photos; the rest need the timing photos only.
         int count = Math.min(images.size(), "embedder".equals(entry.task()) ? Math.max(TIMING_PHOTOS, cosinePhotos) : TIMING_PHOTOS);
         List<Map<String, Tensor>> tensors = images.subList(0, count).stream()
-                .map(img -> Map.of(entry.input().name(), input(img, wholePhoto, isDynamic, dw, dh, spec))).toList();
+                .map(img -> Map.of(entry.input().name(), ModelInputs.fromPhoto(img, wholePhoto, spec, dw, dh))).toList();
         int c = spec.colorOrder() == ModelSpec.ColorOrder.GRAY ? 1 : 3;
         String label = spec.layout() == ModelSpec.Layout.NCHW ? "1x" + c + "x" + dh + "x" + dw : "1x" + dh + "x" + dw + "x" + c;
         return new Workload(id, entry, source, entry.input().name(), label, isDynamic ? "dynamic input, timed at " + dw + "x" + dh : null,
                 tensors.subList(0, Math.min(TIMING_PHOTOS, count)),
                 "embedder".equals(entry.task()) ? tensors.subList(0, Math.min(cosinePhotos, count)) : List.of());
-    }
-
-    /**
-     * A detector sees the whole photo (stretched to a fixed input as the ultralight stage does; scaled to fit and
-     * zero-padded for a dynamic one, as the yunet stage does); other models see the centre square of half the
-     * photo's side, where LFW's deep-funneled faces are. Not an alignment: engines need the same realistic
-     * pixels, not a correct crop.
-     */
-    private static Tensor input(Image img, boolean wholePhoto, boolean isDynamic, int dw, int dh, ModelSpec spec) {
-        if (wholePhoto && isDynamic) {
-            double s = Math.min((double) dw / img.width(), (double) dh / img.height());
-            return ImageOps.toTensor(img, 0, 0, dw / s, dh / s, dw, dh, spec);
-        }
-        if (wholePhoto) {
-            return ImageOps.toTensor(img, 0, 0, img.width(), img.height(), dw, dh, spec);
-        }
-        double side = Math.min(img.width(), img.height()) / 2.0;
-        return ImageOps.toTensor(img, (img.width() - side) / 2, (img.height() - side) / 2, side, side, dw, dh, spec);
     }
 
     private Path photoDir() {
@@ -355,26 +335,12 @@ final class ModelBenchCommand implements Callable<Integer> {
         return dir;
     }
 
-    /** An even spread over the sorted photos, so the inputs show many people rather than the first folder's. */
-    private static List<Path> pickPhotos(Path dir, int count) {
-        List<Path> all;
-        try (Stream<Path> s = Files.walk(dir)) {
-            all = s.filter(p -> {
-                String f = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return Files.isRegularFile(p) && (f.endsWith(".jpg") || f.endsWith(".jpeg") || f.endsWith(".png"));
-            }).sorted().toList();
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.IO_ERROR, "cannot list " + dir + ": " + e.getMessage(), e);
+    private static List<Path> photos(Path dir, int count) {
+        try {
+            return ModelInputs.photos(dir, count);
+        } catch (FaceException e) {
+            throw new FaceException(e.code(), e.getMessage() + "; the benchmark needs real photos", e);
         }
-        if (all.isEmpty()) {
-            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "no .jpg or .png photos under " + dir + "; the benchmark needs real photos");
-        }
-        int want = Math.min(count, all.size());
-        List<Path> pick = new ArrayList<>();
-        for (int i = 0; i < want; i++) {
-            pick.add(all.get((int) ((long) i * all.size() / want)));
-        }
-        return pick;
     }
 
     private static List<Image> decode(List<Path> files) {
@@ -401,17 +367,5 @@ final class ModelBenchCommand implements Callable<Integer> {
     private static double percentile(double[] sorted, double q) {
         int i = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
-    }
-
-    private static double cosine(Tensor a, Tensor b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.size(); i++) {
-            dot += (double) a.get(i) * b.get(i);
-            na += (double) a.get(i) * a.get(i);
-            nb += (double) b.get(i) * b.get(i);
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

@@ -61,6 +61,24 @@ public final class TestData {
         return new ModelCache(ModelManifest.load(), SamefaceHome.resolve(), List.of(sharedModels()));
     }
 
+    /** {@code count} LFW photos of different people, spread over the alphabet. */
+    public static List<Path> lfwPhotos(int count) {
+        return dev.sameface.pipeline.image.ModelInputs.photos(lfwImages(), count);
+    }
+
+    /** A real photo prepared as model {@code modelId}'s manifest entry says, at its input size. */
+    public static dev.sameface.api.engine.Tensor modelInput(String modelId, Path photo) {
+        var spec = ModelManifest.load().model(modelId).spec(modelId);
+        return modelInput(modelId, photo, spec.width(), spec.height());
+    }
+
+    /** The same at a given size, for models with a dynamic input (YuNet). */
+    public static dev.sameface.api.engine.Tensor modelInput(String modelId, Path photo, int width, int height) {
+        var entry = ModelManifest.load().model(modelId);
+        var img = dev.sameface.pipeline.image.ImageDecoder.DEFAULT.decode(photo).toRgb();
+        return dev.sameface.pipeline.image.ModelInputs.fromPhoto(img, "detector".equals(entry.task()), entry.spec(modelId), width, height);
+    }
+
     public static PipelineConfig defaultConfig() {
         return PipelineConfig.defaults();
     }
