@@ -5,18 +5,14 @@ import dev.sameface.api.engine.InferenceEngineProvider;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.Tensor;
+import dev.sameface.pipeline.testing.TestData;
 
-import javax.imageio.ImageIO;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,7 +20,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -49,26 +44,17 @@ final class Fixtures {
         ORT_ENVIRONMENT_LOG.fine("quiet");
     }
 
-    /** How a model's input is made from a photo (as in the manifest), and how its outputs are checked. */
+    /** The models the parity tests run; their inputs are prepared from the manifest. */
     enum TestModel {
-        EMBEDDER("fr-feature-512", "RGB", 127.0, 1 / 128.0, 128),
-        ULFG("ulfg-rfb-320", "RGB", 127.0, 1 / 128.0, 0),
-        LANDMARKS("fr-landmark-68", "GRAY", 0.0, 1 / 256.0, 120),
-        YUNET("yunet-n", "BGR", 0.0, 1.0, 0);
+        EMBEDDER("fr-feature-512"),
+        ULFG("ulfg-rfb-320"),
+        LANDMARKS("fr-landmark-68"),
+        YUNET("yunet-n");
 
         final String id;
-        final String color;
-        final double mean;
-        final double scale;
-        /** Side of the centre square cut from the 250x250 LFW photo first (0: the whole photo). */
-        final int crop;
 
-        TestModel(String id, String color, double mean, double scale, int crop) {
+        TestModel(String id) {
             this.id = id;
-            this.color = color;
-            this.mean = mean;
-            this.scale = scale;
-            this.crop = crop;
         }
 
         Path onnx() {
@@ -133,63 +119,13 @@ final class Fixtures {
                 .orElseThrow(() -> new AssertionError("no engine provider named " + name + " on the class path"));
     }
 
-    /** count photos of different people spread over LFW, the first photo of each, deterministically. */
+    /** count photos of different people spread over LFW, deterministically. */
     static List<Path> photos(int count) {
-        Path lfw = shared().resolve("data/lfw/images_deepfunneled");
-        if (!Files.isDirectory(lfw)) {
-            fail("LFW photos are missing at " + lfw);
-        }
-        try (Stream<Path> dirs = Files.list(lfw)) {
-            List<Path> people = dirs.filter(Files::isDirectory).sorted().toList();
-            int step = Math.max(1, people.size() / count);
-            List<Path> out = new ArrayList<>();
-            for (int i = 0; i < people.size() && out.size() < count; i += step) {
-                try (Stream<Path> files = Files.list(people.get(i))) {
-                    files.filter(f -> f.toString().endsWith(".jpg")).sorted().findFirst().ifPresent(out::add);
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list " + lfw, e);
-        }
+        return TestData.lfwPhotos(count);
     }
 
-    /** The model's input made from a photo: optional centre crop, bilinear resize, colour order, (v - mean) * scale. */
+    /** The model's input made from a photo as its manifest entry says (the same preparation the benchmarks use). */
     static Tensor input(TestModel m, Path photo, int height, int width) {
-        BufferedImage img;
-        try {
-            img = ImageIO.read(photo.toFile());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + photo, e);
-        }
-        if (m.crop > 0) {
-            img = img.getSubimage((img.getWidth() - m.crop) / 2, (img.getHeight() - m.crop) / 2, m.crop, m.crop);
-        }
-        BufferedImage resized = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = resized.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(img, 0, 0, width, height, null);
-        g.dispose();
-        int channels = m.color.equals("GRAY") ? 1 : 3;
-        float[] data = new float[channels * height * width];
-        int plane = height * width;
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                int rgb = resized.getRGB(x, y);
-                int r = (rgb >> 16) & 0xff;
-                int gr = (rgb >> 8) & 0xff;
-                int b = rgb & 0xff;
-                int i = y * width + x;
-                if (channels == 1) {
-                    data[i] = (float) ((0.299 * r + 0.587 * gr + 0.114 * b - m.mean) * m.scale);
-                } else {
-                    boolean bgr = m.color.equals("BGR");
-                    data[i] = (float) (((bgr ? b : r) - m.mean) * m.scale);
-                    data[plane + i] = (float) ((gr - m.mean) * m.scale);
-                    data[2 * plane + i] = (float) (((bgr ? r : b) - m.mean) * m.scale);
-                }
-            }
-        }
-        return Tensor.of(data, 1, channels, height, width);
+        return TestData.modelInput(m.id, photo, width, height);
     }
 }
