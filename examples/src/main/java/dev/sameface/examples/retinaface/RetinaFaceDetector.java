@@ -87,13 +87,11 @@ public final class RetinaFaceDetector implements Detector {
 
     @Override
     public List<DetectedFace> detect(Image image) {
-        double scale = Math.min(1.0, (double) maxSide / Math.max(image.width(), image.height()));
-        int w = (int) Math.round(image.width() * scale);
-        int h = (int) Math.round(image.height() * scale);
-        int pw = (w + 31) / 32 * 32;
-        int ph = (h + 31) / 32 * 32;
-        // Sampling a region larger than the image with the same scale leaves the excess black: bottom-right padding.
-        Tensor input = ImageOps.toTensor(image, 0, 0, pw / scale, ph / scale, pw, ph, spec);
+        ImageOps.Padded padded = ImageOps.scaledAndPadded(image, maxSide, 32, spec);
+        double scale = padded.scale();
+        int pw = padded.width();
+        int ph = padded.height();
+        Tensor input = padded.tensor();
         subtractChannelMeans(input, pw * ph);
         Map<String, Tensor> out = model.run(Map.of(INPUT, input));
         Tensor loc = output(out, LOC);

@@ -43,6 +43,27 @@ public final class ImageOps {
         return t;
     }
 
+    /**
+     * An input for a detector with a dynamic input size: the image scaled down (never up) so that its longer side is
+     * at most {@code maxSide}, then zero-padded at the right and bottom to multiples of {@code multiple}, as OpenCV's
+     * FaceDetectorYN and libfacedetection prepare YuNet and RetinaFace.
+     *
+     * @param tensor the [1, C, height, width] (or NHWC) input
+     * @param scale  input pixels per source pixel: divide network coordinates by it to get image coordinates
+     */
+    public record Padded(Tensor tensor, double scale, int width, int height) {
+    }
+
+    public static Padded scaledAndPadded(Image image, int maxSide, int multiple, ModelSpec spec) {
+        double scale = Math.min(1.0, (double) maxSide / Math.max(image.width(), image.height()));
+        int w = (int) Math.round(image.width() * scale);
+        int h = (int) Math.round(image.height() * scale);
+        int pw = (w + multiple - 1) / multiple * multiple;
+        int ph = (h + multiple - 1) / multiple * multiple;
+        // Sampling the padded area from the source at the same scale reads zeros beyond the image: the padding.
+        return new Padded(toTensor(image, 0, 0, pw / scale, ph / scale, pw, ph, spec), scale, pw, ph);
+    }
+
     private static float grey(float[] rgb) {
         // ITU-R BT.601 luma, as OpenCV's COLOR_RGB2GRAY.
         return 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];

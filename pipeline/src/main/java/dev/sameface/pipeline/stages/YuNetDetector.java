@@ -48,14 +48,11 @@ public final class YuNetDetector implements Detector {
 
     @Override
     public List<DetectedFace> detect(Image image) {
-        double scale = Math.min(1.0, (double) maxSide / Math.max(image.width(), image.height()));
-        int w = (int) Math.round(image.width() * scale);
-        int h = (int) Math.round(image.height() * scale);
-        int pw = (w + 31) / 32 * 32;
-        int ph = (h + 31) / 32 * 32;
-        // Sampling the padded area from the source with the same scale leaves zeros beyond the image, i.e. padding.
-        Tensor input = ImageOps.toTensor(image, 0, 0, pw / scale, ph / scale, pw, ph, spec);
-        Map<String, Tensor> out = model.run(Map.of("input", input));
+        ImageOps.Padded input = ImageOps.scaledAndPadded(image, maxSide, 32, spec);
+        double scale = input.scale();
+        int pw = input.width();
+        int ph = input.height();
+        Map<String, Tensor> out = model.run(Map.of("input", input.tensor()));
         List<DetectedFace> candidates = new ArrayList<>();
         for (int stride : STRIDES) {
             int cols = pw / stride;
