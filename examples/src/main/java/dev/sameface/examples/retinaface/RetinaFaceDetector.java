@@ -10,9 +10,9 @@ import dev.sameface.api.Landmarks5;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.api.engine.TensorInfo;
 import dev.sameface.pipeline.image.ImageOps;
 import dev.sameface.pipeline.stages.Nms;
+import dev.sameface.pipeline.stages.Outputs;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -73,16 +73,7 @@ public final class RetinaFaceDetector implements Detector {
         this.nmsThreshold = nmsThreshold;
         this.topK = topK;
         this.maxSide = maxSide;
-        requireNames(model);
-    }
-
-    private void requireNames(CompiledModel m) {
-        List<String> in = m.inputs().stream().map(TensorInfo::name).toList();
-        List<String> out = m.outputs().stream().map(TensorInfo::name).toList();
-        if (!in.contains(INPUT) || !out.containsAll(List.of(LOC, CONF, LANDMARKS))) {
-            throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "model " + modelId + " has inputs " + in + " and outputs " + out
-                    + "; the retinaface plugin needs input [" + INPUT + "] and outputs [" + LOC + ", " + CONF + ", " + LANDMARKS + "]");
-        }
+        Outputs.require(modelId, model, List.of(INPUT), List.of(LOC, CONF, LANDMARKS));
     }
 
     @Override
@@ -94,9 +85,9 @@ public final class RetinaFaceDetector implements Detector {
         Tensor input = padded.tensor();
         subtractChannelMeans(input, pw * ph);
         Map<String, Tensor> out = model.run(Map.of(INPUT, input));
-        Tensor loc = output(out, LOC);
-        Tensor conf = output(out, CONF);
-        Tensor lms = output(out, LANDMARKS);
+        Tensor loc = Outputs.get(out, LOC, modelId);
+        Tensor conf = Outputs.get(out, CONF, modelId);
+        Tensor lms = Outputs.get(out, LANDMARKS, modelId);
 
         int priors = 0;
         for (int k = 0; k < STRIDES.length; k++) {
@@ -151,14 +142,6 @@ public final class RetinaFaceDetector implements Detector {
                 fb.put(i, fb.get(i) - m);
             }
         }
-    }
-
-    private Tensor output(Map<String, Tensor> out, String name) {
-        Tensor t = out.get(name);
-        if (t == null) {
-            throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "model " + modelId + " gave no output '" + name + "' (gave " + out.keySet() + ")");
-        }
-        return t;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -8,12 +8,15 @@ import dev.sameface.api.engine.Tensor;
 import java.util.List;
 import java.util.Map;
 
-/** Checks a model's declared inputs and outputs once at load, and fetches outputs by name with a clear error. */
-final class Outputs {
+/**
+ * Checks a model's declared inputs and outputs once at load, and fetches outputs by name with a clear error:
+ * the MODEL_INCOMPATIBLE messages every stage plugin needs, for built-in and third-party plugins alike.
+ */
+public final class Outputs {
     private Outputs() {
     }
 
-    static void require(String modelId, CompiledModel model, List<String> inputs, List<String> outputs) {
+    public static void require(String modelId, CompiledModel model, List<String> inputs, List<String> outputs) {
         List<String> haveIn = model.inputs().stream().map(t -> t.name()).toList();
         List<String> haveOut = model.outputs().stream().map(t -> t.name()).toList();
         if (!haveIn.containsAll(inputs) || !haveOut.containsAll(outputs)) {
@@ -22,7 +25,7 @@ final class Outputs {
         }
     }
 
-    static Tensor get(Map<String, Tensor> out, String name, String modelId) {
+    public static Tensor get(Map<String, Tensor> out, String name, String modelId) {
         Tensor t = out.get(name);
         if (t == null) {
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "model " + modelId + " gave no output '" + name + "' (gave " + out.keySet() + ")");
