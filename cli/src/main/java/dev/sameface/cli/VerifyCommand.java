@@ -41,9 +41,9 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         // A path that does not exist is a typo to report, not a photo without a face to decide "different" on.
         for (Path p : new Path[]{a, b}) {
-            if (!java.nio.file.Files.isReadable(p)) {
+            if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
                 throw new dev.sameface.api.FaceException(dev.sameface.api.ErrorCode.INPUT_LOCATION_ERROR,
-                        (java.nio.file.Files.exists(p) ? "cannot read " : "no such file: ") + p);
+                        (!java.nio.file.Files.exists(p) ? "no such file: " : java.nio.file.Files.isDirectory(p) ? "a folder, not a photo: " : "cannot read ") + p);
             }
         }
         var config = pipeline.resolve();
@@ -72,10 +72,11 @@ final class VerifyCommand implements Callable<Integer> {
             } else {
                 out.printf(Locale.ROOT, "decision:  %s%n", v.same() ? "SAME person" : "DIFFERENT people");
                 out.printf(Locale.ROOT, "score:     %s (cosine similarity)%n", Double.isNaN(v.score()) ? "n/a, " + v.reason() : String.format(Locale.ROOT, "%.4f", v.score()));
-                out.printf(Locale.ROOT, "threshold: %.4f (%s)%n", v.threshold(), config.thresholdFmr() == null ? "uncalibrated" : "FMR " + config.thresholdFmr());
+                out.printf(Locale.ROOT, "threshold: %.4f, %s%n", v.threshold(), config.thresholdFmr() == null ? "not calibrated" : "calibrated at FMR " + config.thresholdFmr());
                 line(out, "A", a, v.a());
                 line(out, "B", b, v.b());
-                out.printf(Locale.ROOT, "match:     %.3f ms%n", v.matchNanos() / 1e6);
+                out.printf(Locale.ROOT, "match:     %.3f ms (times of a fresh process include warm-up; 'sameface bench' measures steady state)%n",
+                        v.matchNanos() / 1e6);
                 out.printf(Locale.ROOT, "pipeline:  %s%n", p.describe());
             }
             return 0;
