@@ -66,15 +66,18 @@ public final class TestData {
         return dev.sameface.pipeline.image.ModelInputs.photos(lfwImages(), count);
     }
 
+    /** Read once: parity tests prepare hundreds of inputs, and the manifest does not change during a run. */
+    private static final ModelManifest MANIFEST = ModelManifest.load();
+
     /** A real photo prepared as model {@code modelId}'s manifest entry says, at its input size. */
     public static dev.sameface.api.engine.Tensor modelInput(String modelId, Path photo) {
-        var spec = ModelManifest.load().model(modelId).spec(modelId);
+        var spec = MANIFEST.model(modelId).spec(modelId);
         return modelInput(modelId, photo, spec.width(), spec.height());
     }
 
     /** The same at a given size, for models with a dynamic input (YuNet). */
     public static dev.sameface.api.engine.Tensor modelInput(String modelId, Path photo, int width, int height) {
-        var entry = ModelManifest.load().model(modelId);
+        var entry = MANIFEST.model(modelId);
         var img = dev.sameface.pipeline.image.ImageDecoder.DEFAULT.decode(photo).toRgb();
         return dev.sameface.pipeline.image.ModelInputs.fromPhoto(img, "detector".equals(entry.task()), entry.spec(modelId), width, height);
     }
