@@ -172,7 +172,7 @@ public final class Enrolment {
             List<Thread> others = new ArrayList<>();
             for (int w = 2; w <= workers; w++) {
                 final int worker = w;
-                others.add(Thread.ofPlatform().name("sameface-enrol-" + w).start(() -> {
+                Runnable body = () -> {
                     TemplateExtractor own = null;
                     try {
                         own = more.get();
@@ -185,10 +185,17 @@ public final class Enrolment {
                     } catch (Throwable e) {
                         fail(e);
                     } finally {
-                        closeQuietlyInto(own);
+                        closeRecordingFailure(own);
                         handOver(DONE);
                     }
-                }));
+                };
+                try {
+                    others.add(Thread.ofPlatform().name("sameface-enrol-" + w).start(body));
+                } catch (Throwable e) {
+                    // No thread for this worker (the OS refused one): stop, and say "done" for it so the writer ends.
+                    fail(e);
+                    handOver(DONE);
+                }
             }
             try {
                 work(first);
@@ -257,7 +264,7 @@ public final class Enrolment {
             stop.set(true);
         }
 
-        private void closeQuietlyInto(TemplateExtractor extractor) {
+        private void closeRecordingFailure(TemplateExtractor extractor) {
             if (extractor == null) {
                 return;
             }
