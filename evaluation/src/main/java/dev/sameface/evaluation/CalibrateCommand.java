@@ -39,6 +39,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocol;
 
+    @Mixin
+    EnrolmentOptions enrolment;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "The configuration to calibrate (default: the built-in one).")
     String config;
@@ -73,12 +76,13 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         EvaluateCommand.validateTargets(List.of(fmr));
+        int threads = enrolment.threads();
         PairSet pairs = protocol.read();
         Path configFile = ConfigurationOptions.configPath(config);
         Map<String, String> overrides = ConfigurationOptions.overrides(sets);
         ConfigurationSpec cs = new ConfigurationSpec(ConfigurationOptions.label(configFile), configFile, overrides);
         Evaluation.Options options = new Evaluation.Options(List.of(fmr), protocol.seed(),
-                store != null ? store : TemplateStore.defaultDirectory(), 50, 50);
+                store != null ? store : TemplateStore.defaultDirectory(), 50, 50, threads);
         EvaluationResult result = new Evaluation(factory, new PairScorer(), options, Progress.forConsole(json))
                 .run(pairs, List.of(cs), protocol.samplingSeed());
         EvaluationResult.Configuration c = result.configurations().getFirst();

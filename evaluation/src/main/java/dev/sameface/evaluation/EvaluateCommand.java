@@ -31,6 +31,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ProtocolOptions protocol;
 
+    @Mixin
+    EnrolmentOptions enrolment;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "A pipeline configuration (YAML) to evaluate; repeat for several, all on one DET chart. "
                     + "'default' is the built-in one (also used when none is given).")
@@ -79,11 +82,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validateTargets(targets);
+        int threads = enrolment.threads();
         PairSet pairs = protocol.read();
         List<ConfigurationSpec> specs = ConfigurationOptions.evaluateSpecs(configs, sets);
         Progress progress = Progress.forConsole(json);
         Evaluation.Options options = new Evaluation.Options(targets, protocol.seed(),
-                store != null ? store : TemplateStore.defaultDirectory(), 200, 100);
+                store != null ? store : TemplateStore.defaultDirectory(), 200, 100, threads);
         PairSet accuracy = accuracyPairs == null ? null
                 : LfwPairsProtocol.read(accuracyPairs, protocol.protocol == ProtocolOptions.Kind.folders && protocol.root != null
                 ? protocol.root : ProtocolOptions.defaultPairsRoot(accuracyPairs), true);

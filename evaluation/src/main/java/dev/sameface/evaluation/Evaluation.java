@@ -23,10 +23,18 @@ public final class Evaluation {
      * @param storeDir      where the template store lives
      * @param detPoints     thresholds per DET curve
      * @param histogramBins bins per score histogram
+     * @param threads       enrolment workers, each with its own single-threaded pipeline (1..cores)
      */
-    public record Options(List<Double> targetFmrs, long seed, Path storeDir, int detPoints, int histogramBins) {
+    public record Options(List<Double> targetFmrs, long seed, Path storeDir, int detPoints, int histogramBins,
+                          int threads) {
         public Options {
             targetFmrs = List.copyOf(targetFmrs);
+            Enrolment.checkThreads("enrolment threads", threads);
+        }
+
+        /** Enrolling on one thread. */
+        public Options(List<Double> targetFmrs, long seed, Path storeDir, int detPoints, int histogramBins) {
+            this(targetFmrs, seed, storeDir, detPoints, histogramBins, 1);
         }
 
         public static Options defaults() {
@@ -89,7 +97,8 @@ public final class Evaluation {
                 store = TemplateStore.open(options.storeDir(), fingerprint);
                 stores.put(fingerprint, store);
             }
-            enrolled = Enrolment.enrol(images.all, extractor, store, digests, progress, spec.label());
+            enrolled = Enrolment.enrol(images.all, extractor, () -> factory.open(spec), options.threads(), store,
+                    digests, progress, spec.label());
         }
         TemplateMatrix m = enrolled.matrix();
         long comparisons = (long) split.genuineLeft.length + split.impostorLeft.length;

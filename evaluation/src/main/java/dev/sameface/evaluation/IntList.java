@@ -14,6 +14,13 @@ final class IntList {
         a[n++] = v;
     }
 
+    int get(int i) {
+        if (i >= n) {
+            throw new IndexOutOfBoundsException(i);
+        }
+        return a[i];
+    }
+
     int size() {
         return n;
     }

@@ -6,6 +6,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -36,18 +37,32 @@ public final class Progress {
         return !jsonOutput && !ci && terminal ? new Progress(true, System.out) : SILENT;
     }
 
+    /** Bars drawn to {@code out} whatever is attached: for tests of the bar itself. */
+    static Progress to(PrintStream out) {
+        return new Progress(true, out);
+    }
+
     public boolean enabled() {
         return enabled;
     }
 
     /** One step of known size; close it when done. */
     public Bar start(String task, long max) {
+        return start(task, max, 0);
+    }
+
+    /**
+     * One step of known size of which {@code alreadyDone} needs no work (templates read from the store): the bar
+     * starts there, and its rate and ETA count only the work done now. Steps may come from any thread.
+     */
+    public Bar start(String task, long max, long alreadyDone) {
         if (!enabled) {
             return new Bar(null);
         }
         ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(max)
+                .startsFrom(alreadyDone, Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
                 .showSpeed()
                 .setSpeedUnit(ChronoUnit.SECONDS)
@@ -57,7 +72,7 @@ public final class Progress {
         return new Bar(bar);
     }
 
-    /** A running bar; every method is a no-op when progress is silent. */
+    /** A running bar; every method is a no-op when progress is silent. Thread-safe (the library's state is synchronized). */
     public static final class Bar implements AutoCloseable {
         private final ProgressBar bar;
 

@@ -80,8 +80,10 @@ public final class ReportWriter {
             md.append("Pipeline of **").append(c.label()).append("**: ").append(c.description())
                     .append(" (fingerprint `").append(c.fingerprint().split(" \\| ")[0]).append("`)");
             if (c.templates().computed() > 0) {
-                md.append(String.format(Locale.ROOT, "; enrolment %.1f ms per image (%,d images, one thread)",
-                        1000 * c.templates().secondsComputing() / c.templates().computed(), c.templates().computed()));
+                Enrolment.Stats s = c.templates();
+                md.append(String.format(Locale.ROOT, "; enrolment %.1f ms per image in each pipeline (%,d images on %d %s, %.1f images/s)",
+                        1000 * s.secondsComputing() / s.computed(), s.computed(), s.threads(),
+                        s.threads() == 1 ? "thread" : "threads", s.secondsWall() > 0 ? s.computed() / s.secondsWall() : 0));
             }
             if (!c.templates().failuresByCode().isEmpty()) {
                 md.append("; failed templates by reason: ").append(c.templates().failuresByCode().entrySet().stream()

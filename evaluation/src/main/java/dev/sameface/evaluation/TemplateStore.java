@@ -34,7 +34,8 @@ import java.util.zip.CRC32;
  * </pre>
  * Little-endian. A record is only trusted whole: on open, reading stops at the first short or corrupt record
  * (what a killed run leaves) and the file is cut back to the last good one, so an interrupted run resumes.
- * One process at a time: the file is locked while open. Not thread-safe.
+ * One process at a time: the file is locked while open. Not thread-safe: {@link Enrolment}'s workers hand their
+ * templates to one writer thread, the only one that uses the store while they run.
  */
 public final class TemplateStore implements AutoCloseable {
     private static final byte[] MAGIC = {'S', 'F', 'T', 'S'};
