@@ -6,8 +6,6 @@ import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,18 +18,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PeerBenchTest {
     private static final Path TOOLS = Path.of(System.getProperty("sameface.tools", "../tools"));
 
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
-    }
-
     @Test
     void peerMatchesTheJavaPipelineOnLfwPhotos() throws Exception {
-        String[] r = run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
-        assertThat(r[0]).as(r[2]).isEqualTo("0");
-        JsonNode peer = Json.MAPPER.readTree(r[1]).get("peer");
+        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode peer = Json.MAPPER.readTree(r.out()).get("peer");
         assertThat(peer.get("description").asText()).contains("onnxruntime 1.23.2").contains("cv2 threads 1");
         assertThat(peer.get("template").get("median_ms").asDouble()).isPositive();
         JsonNode parity = peer.get("parity");
@@ -64,9 +55,9 @@ class PeerBenchTest {
 
     @Test
     void peerRefusesAPipelineItDoesNotImplement() {
-        String[] r = run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--flip-tta");
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2].strip()).contains("--peer implements only the default pipeline").contains("flip-tta=true");
-        assertThat(r[2].strip().lines().count()).isEqualTo(1);
+        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--flip-tta");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("--peer implements only the default pipeline").contains("flip-tta=true");
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
     }
 }

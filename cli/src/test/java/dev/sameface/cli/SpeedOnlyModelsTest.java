@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,19 +15,12 @@ import static org.assertj.core.api.Assertions.within;
  * Needs iresnet50 generated at set-up: {@code ./sameface models fetch iresnet50} (or {@code models prepare}).
  */
 class SpeedOnlyModelsTest {
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
-    }
-
     @Test
     void benchModelsReportsAchievedGflopsAndShareOfThePeak() throws Exception {
-        String[] r = run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--iterations", "2", "--warmup", "1",
+        Cli r = Cli.run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--iterations", "2", "--warmup", "1",
                 "--cosine-photos", "0", "--photos", TestData.lfwImages().toString(), "--no-save");
-        assertThat(r[0]).as(r[2]).isEqualTo("0");
-        JsonNode root = Json.MAPPER.readTree(r[1]);
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode root = Json.MAPPER.readTree(r.out());
         JsonNode model = root.get("models").get(0);
         // arcface_torch's r50 is quoted at 12.6 GFLOPs (2 x MACs of its convolutions and fc).
         assertThat(model.get("flops").asDouble()).isCloseTo(12.6e9, within(0.2e9));
@@ -44,10 +35,10 @@ class SpeedOnlyModelsTest {
     @Test
     void verifyRefusesAnUntrainedEmbedder() {
         String a = TestData.lfw("Colin_Powell", 1).toString();
-        String[] r = run("verify", "--set", "embedder.model=iresnet50", a, a);
-        assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2].strip()).contains("iresnet50").contains("speed measurement only").doesNotContain("\tat ");
-        assertThat(r[2].strip().lines().count()).isEqualTo(1);
+        Cli r = Cli.run("verify", "--set", "embedder.model=iresnet50", a, a);
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("iresnet50").contains("speed measurement only").doesNotContain("\tat ");
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
     }
 
     @Test
