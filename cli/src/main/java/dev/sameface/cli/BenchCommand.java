@@ -50,6 +50,9 @@ final class BenchCommand implements Callable<Integer> {
             "on the same photos and model files, and print its timings and its parity with the first engine."})
     boolean peer;
 
+    @Option(names = "--peer-keep-denormals", description = "Run the peer without ONNX Runtime's session.set_denormal_as_zero (default: flushed, as sameface does).")
+    boolean peerKeepDenormals;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -67,7 +70,8 @@ final class BenchCommand implements Callable<Integer> {
         PeerProcess python = null;
         try {
             if (peer) {
-                python = PeerProcess.start(tools(), PeerComparison.settings(base, ModelCache.standard().home()));
+                python = PeerProcess.start(tools(), PeerComparison.settings(base, ModelCache.standard().home())
+                        .withFlushDenormals(!peerKeepDenormals));
             }
             // Lowest rank first: DJL's OnnxRuntime engine must create ONNX Runtime's environment before ours does.
             var registry = dev.sameface.pipeline.registry.EngineRegistry.load();

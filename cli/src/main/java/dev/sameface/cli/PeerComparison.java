@@ -64,7 +64,7 @@ final class PeerComparison {
         }
         return new PeerProcess.Settings(home, "ulfg-rfb-320", "fr-landmark-68", "fr-feature-512",
                 Double.parseDouble(detector.get("score-threshold")), Double.parseDouble(detector.get("nms-threshold")),
-                Integer.parseInt(detector.get("top-k")));
+                Integer.parseInt(detector.get("top-k")), true);
     }
 
     /** The reference engine's template for the photo {@link #run} is called with next. */

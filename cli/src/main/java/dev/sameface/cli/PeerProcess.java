@@ -34,7 +34,11 @@ final class PeerProcess implements AutoCloseable {
 
     /** The detector settings the Java pipeline runs with, handed to the peer so both decide alike. */
     record Settings(Path home, String detectorModel, String landmarkModel, String embedderModel,
-                    double scoreThreshold, double nmsThreshold, int topK) {
+                    double scoreThreshold, double nmsThreshold, int topK, boolean flushDenormals) {
+        /** The same, with ONNX Runtime's session.set_denormal_as_zero on or off in the peer. */
+        Settings withFlushDenormals(boolean flush) {
+            return new Settings(home, detectorModel, landmarkModel, embedderModel, scoreThreshold, nmsThreshold, topK, flush);
+        }
     }
 
     private final Process process;
@@ -70,6 +74,9 @@ final class PeerProcess implements AutoCloseable {
                 "--detector", s.detectorModel(), "--landmarks", s.landmarkModel(), "--embedder", s.embedderModel(),
                 "--score-threshold", Double.toString(s.scoreThreshold()), "--nms-threshold", Double.toString(s.nmsThreshold()),
                 "--top-k", Integer.toString(s.topK())));
+        if (!s.flushDenormals()) {
+            cmd.add("--keep-denormals");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         // One thread for every native pool the peer may load (peer.py sets them too, before its imports).
         for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {

@@ -23,7 +23,7 @@ class PeerBenchTest {
         Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode peer = Json.MAPPER.readTree(r.out()).get("peer");
-        assertThat(peer.get("description").asText()).contains("onnxruntime 1.23.2").contains("cv2 threads 1");
+        assertThat(peer.get("description").asText()).contains("onnxruntime 1.23.2").contains("cv2 threads 1").contains("denormals flushed");
         assertThat(peer.get("template").get("median_ms").asDouble()).isPositive();
         JsonNode parity = peer.get("parity");
         // Every photo either side enrolled, the other did too.
@@ -41,8 +41,9 @@ class PeerBenchTest {
 
     @Test
     void peerExitsWhenClosedAndRefusesUseAfterClose() {
-        var settings = PeerComparison.settings(PipelineConfig.defaults(), TestData.cache().home());
+        var settings = PeerComparison.settings(PipelineConfig.defaults(), TestData.cache().home()).withFlushDenormals(false);
         PeerProcess peer = PeerProcess.start(TOOLS, settings);
+        assertThat(peer.describe()).contains("denormals kept");
         PeerProcess.Result r = peer.enrol(TestData.lfw("Colin_Powell", 1));
         assertThat(r.failed()).as(r.error()).isFalse();
         assertThat(r.embedding()).hasSize(512);
