@@ -55,6 +55,8 @@ KNOWN = {
     "ulfg-rfb-320": dict(kind="ulfg", color="RGB", mean=127.0, scale=1 / 128, crop=None),
     "fr-landmark-68": dict(kind="landmarks", color="GRAY", mean=0.0, scale=1 / 256, crop=120),
     "yunet": dict(kind="yunet", color="BGR", mean=0.0, scale=1.0, crop=None),
+    # Speed-only, untrained (tools/iresnet): still verified, as any export djl-pytorch runs.
+    "iresnet": dict(kind="embedding", color="RGB", mean=127.5, scale=1 / 127.5, crop=128),
 }
 # Bumped when the sidecar's fields change, so that prepare.sh redoes older exports.
 SIDECAR_FORMAT = 2

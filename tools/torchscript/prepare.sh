@@ -5,6 +5,7 @@
 # usage: tools/torchscript/prepare.sh SAMEFACE_HOME [ID | ID=ONNX_FILE ...]
 #   no IDs: the registry-fetched models fr-feature-512 ulfg-rfb-320 fr-landmark-68 (from <home>/models/<id>/<id>.onnx)
 #   ID=FILE: a model read from elsewhere, e.g. yunet-n=../shared/models/yunet_n_dynamic.onnx
+#   --venv-only: only make the venv (tools/iresnet/generate.sh uses it for its torch + onnxruntime)
 # env: SAMEFACE_VERIFY_IMAGES  folder of face photos to verify on (LFW layout or flat);
 #                              default: ../shared/data/lfw/images_deepfunneled beside the repository
 #      SAMEFACE_VERIFY_INPUTS  how many photos (default 8)
@@ -18,10 +19,15 @@ if [[ $# -lt 1 ]]; then
 fi
 home="$(mkdir -p "$1" && cd "$1" && pwd)"
 shift
+venv_only=false
+if [[ "${1:-}" == --venv-only ]]; then
+  venv_only=true
+  shift
+fi
 models=("$@")
 [[ ${#models[@]} -gt 0 ]] || models=(fr-feature-512 ulfg-rfb-320 fr-landmark-68)
 images="${SAMEFACE_VERIFY_IMAGES:-$repo/../shared/data/lfw/images_deepfunneled}"
-if [[ ! -d "$images" ]]; then
+if [[ $venv_only == false && ! -d "$images" ]]; then
   echo "error: no photos to verify TorchScript exports on: $images is missing; set SAMEFACE_VERIFY_IMAGES to a folder of face photos" >&2
   exit 2
 fi
@@ -59,6 +65,7 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   echo "$want" > "$stamp"
   echo "  done in $((SECONDS - start)) s"
 fi
+[[ $venv_only == false ]] || exit 0
 
 status=0
 for m in "${models[@]}"; do

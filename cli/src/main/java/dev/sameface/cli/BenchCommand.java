@@ -8,6 +8,7 @@ import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.image.ModelInputs;
+import dev.sameface.pipeline.models.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +27,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = {"Per-stage latency of the pipeline on one thread, engines interleaved image by image.",
         "Prints median and p95 of decode, detect, align, embed, match and the whole template, per engine, and each",
-        "engine's median relative to the first. Quote ratios from one run: these machines are noisy."})
+        "engine's median relative to the first. Quote ratios from one run: these machines are noisy.",
+        "With --peer the Python peer (tools/peer: the same pipeline in onnxruntime + OpenCV + numpy, InsightFace-style)",
+        "runs as one more column, interleaved photo by photo, and its parity with the first engine is printed."})
 final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A folder of photos (searched recursively), e.g. ../shared/data/lfw/images_deepfunneled")
     Path dir;
@@ -43,6 +46,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
+    @Option(names = "--peer", description = {"Also run the Python peer benchmark (tools/peer, a venv under SAMEFACE_HOME made on first use)",
+            "on the same photos and model files, and print its timings and its parity with the first engine."})
+    boolean peer;
+
+    @Option(names = "--peer-keep-denormals", description = "Run the peer without ONNX Runtime's session.set_denormal_as_zero (default: flushed, as sameface does).")
+    boolean peerKeepDenormals;
+
     @Mixin
     PipelineOptions pipeline;
 
@@ -57,7 +67,12 @@ final class BenchCommand implements Callable<Integer> {
         PipelineConfig base = pipeline.resolve();
         List<String> names = engines.isEmpty() ? List.of(base.engine()) : engines;
         Map<String, FacePipeline> live = new LinkedHashMap<>();
+        PeerProcess python = null;
         try {
+            if (peer) {
+                python = PeerProcess.start(tools(), PeerComparison.settings(base, ModelCache.standard().home())
+                        .withFlushDenormals(!peerKeepDenormals));
+            }
             // Lowest rank first: DJL's OnnxRuntime engine must create ONNX Runtime's environment before ours does.
             var registry = dev.sameface.pipeline.registry.EngineRegistry.load();
             List<String> creationOrder = new ArrayList<>(names);
@@ -69,7 +84,11 @@ final class BenchCommand implements Callable<Integer> {
                 for (FacePipeline p : live.values()) {
                     p.enrol(photos.get(i));
                 }
+                if (python != null) {
+                    python.enrol(photos.get(i));
+                }
             }
+            PeerComparison peerRun = python == null ? null : new PeerComparison(python, photos.size());
             Map<String, long[][]> samples = new LinkedHashMap<>();
             names.forEach(n -> samples.put(n, new long[STAGES.length][photos.size()]));
             int[] counts = new int[names.size()];
@@ -78,6 +97,9 @@ final class BenchCommand implements Callable<Integer> {
                 for (int k = 0; k < names.size(); k++) {
                     FacePipeline p = live.get(names.get(k));
                     Enrolment e = p.enrol(photos.get(i));
+                    if (k == 0 && peerRun != null) {
+                        peerRun.reference(e.template());
+                    }
                     if (e.template().isFailed()) {
                         continue;
                     }
@@ -95,15 +117,22 @@ final class BenchCommand implements Callable<Integer> {
                     s[4][c] = match;
                     s[5][c] = tm.totalNanos();
                 }
+                if (peerRun != null) {
+                    peerRun.run(photos.get(i));
+                }
             }
-            print(names, samples, counts, live, photos.size() - Math.min(warmup, photos.size()), base);
+            print(names, samples, counts, live, photos.size() - Math.min(warmup, photos.size()), base, peerRun);
             return 0;
         } finally {
             live.values().forEach(FacePipeline::close);
+            if (python != null) {
+                python.close();
+            }
         }
     }
 
-    private void print(List<String> names, Map<String, long[][]> samples, int[] counts, Map<String, FacePipeline> live, int n, PipelineConfig base) {
+    private void print(List<String> names, Map<String, long[][]> samples, int[] counts, Map<String, FacePipeline> live, int n, PipelineConfig base,
+                       PeerComparison peerRun) {
         var out = spec.commandLine().getOut();
         double[][] medians = new double[names.size()][STAGES.length];
         var root = Json.object();
@@ -122,6 +151,17 @@ final class BenchCommand implements Callable<Integer> {
                 node.putObject(STAGES[s]).put("median_ms", medians[k][s]).put("p95_ms", percentile(v, 0.95) / 1e6);
             }
         }
+        double[] peerMedians = null;
+        if (peerRun != null) {
+            var node = root.putObject("peer");
+            peerRun.describe(node, names.getFirst());
+            peerMedians = new double[STAGES.length];
+            for (int s = 0; s < STAGES.length; s++) {
+                double[] v = peerRun.stageMillis(s);
+                peerMedians[s] = percentile(v, 0.5);
+                node.putObject(STAGES[s]).put("median_ms", peerMedians[s]).put("p95_ms", percentile(v, 0.95));
+            }
+        }
         if (json) {
             out.println(Json.write(root));
             return;
@@ -132,6 +172,10 @@ final class BenchCommand implements Callable<Integer> {
         StringBuilder rule = new StringBuilder("|----------|");
         for (String e : names) {
             header.append(String.format(Locale.ROOT, " %-19s |", e));
+            rule.append("---------------------|");
+        }
+        if (peerRun != null) {
+            header.append(String.format(Locale.ROOT, " %-19s |", "python peer"));
             rule.append("---------------------|");
         }
         out.println(header);
@@ -146,19 +190,47 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 row.append(String.format(Locale.ROOT, " %-19s |", cell));
             }
+            if (peerMedians != null) {
+                var node = root.get("peer").get(STAGES[s]);
+                String cell = String.format(Locale.ROOT, "%.2f / %.2f", node.get("median_ms").asDouble(), node.get("p95_ms").asDouble());
+                if (medians[0][s] > 0) {
+                    cell += String.format(Locale.ROOT, " (%.2fx)", peerMedians[s] / medians[0][s]);
+                }
+                row.append(String.format(Locale.ROOT, " %-19s |", cell));
+            }
             out.println(row);
         }
         for (String e : names) {
             out.println(e + ": " + live.get(e).describe());
         }
+        if (peerRun != null) {
+            out.println(peerRun.summary(names.getFirst()));
+        }
     }
 
     private static double percentile(long[] sorted, double q) {
+        double[] d = new double[sorted.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = sorted[i];
+        }
+        return percentile(d, q);
+    }
+
+    /** The q-quantile (nearest rank) of sorted values; NaN when there are none. */
+    static double percentile(double[] sorted, double q) {
         if (sorted.length == 0) {
             return Double.NaN;
         }
         int i = (int) Math.ceil(q * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static Path tools() {
+        String t = System.getProperty("sameface.tools");
+        if (t == null) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "--peer needs the source checkout's tools/peer/; run ./sameface from the checkout");
+        }
+        return Path.of(t);
     }
 
     private List<Path> photos() {

@@ -41,7 +41,10 @@ import java.util.concurrent.Callable;
         "engine order rotating. Prints median and p95 per model and engine with the",
         "ratio to the first engine, and how close each engine's embeddings are to the",
         "first one's. Remembers the fastest engine per model (by median; within 5% the better-ranked one) in",
-        "$SAMEFACE_HOME/bench/fastest-engines.yaml, which `engine: auto` follows."})
+        "$SAMEFACE_HOME/bench/fastest-engines.yaml, which `engine: auto` follows.",
+        "Models whose generator counted their multiply-accumulates (the speed-only iresnet100 and iresnet50, in",
+        "<id>.onnx.json) also get achieved GFLOP/s (2 x MACs / median) and its share of the core's fp32 peak",
+        "(from /proc/cpuinfo flags and clock). Those two are included by default once generated."})
 final class ModelBenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_MODELS = List.of("ulfg-rfb-320", "fr-landmark-68", "fr-feature-512", "yunet-n");
     static final Path DEFAULT_PHOTOS = Path.of("..", "shared", "data", "lfw", "images_deepfunneled");
@@ -53,7 +56,7 @@ final class ModelBenchCommand implements Callable<Integer> {
     List<String> engines = new ArrayList<>();
 
     @Option(names = "--models", split = ",", paramLabel = "ID",
-            description = "Manifest model ids (default: the default and YuNet pipelines' models, ${DEFAULT-VALUE}).")
+            description = "Manifest model ids (default: the default and YuNet pipelines' models, ${DEFAULT-VALUE}, and iresnet100, iresnet50 when generated).")
     List<String> models = new ArrayList<>(DEFAULT_MODELS);
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "200", description = "Timed runs per model and engine (default ${DEFAULT-VALUE}).")
@@ -90,8 +93,11 @@ final class ModelBenchCommand implements Callable<Integer> {
 
     /** One model prepared for timing: its inputs, made from real photos the way its manifest entry says. */
     private record Workload(String id, ModelManifest.ModelEntry entry, ModelSource source, String inputName, String inputLabel,
-                            String note, List<Map<String, Tensor>> timing, List<Map<String, Tensor>> cosine) {
+                            String note, List<Map<String, Tensor>> timing, List<Map<String, Tensor>> cosine, long macs) {
     }
+
+    /** Speed-only models benchmarked by default once `sameface models prepare` has generated them. */
+    static final List<String> GENERATED_MODELS = List.of("iresnet100", "iresnet50");
 
     private record Result(String engine, double medianMs, double p95Ms) {
     }
@@ -106,7 +112,11 @@ final class ModelBenchCommand implements Callable<Integer> {
         ModelCache cache = ModelCache.standard();
         List<Workload> workloads = new ArrayList<>();
         List<String> skippedModels = new ArrayList<>();
-        for (String id : models) {
+        List<String> wanted = new ArrayList<>(models);
+        if (models.equals(DEFAULT_MODELS)) {
+            GENERATED_MODELS.stream().filter(cache::isReady).forEach(wanted::add);
+        }
+        for (String id : wanted) {
             try {
                 workloads.add(workload(cache, id, images, dynamic));
             } catch (FaceException e) {
@@ -173,15 +183,23 @@ final class ModelBenchCommand implements Callable<Integer> {
         root.putPOJO("engine_options", engineOptions);
         ObjectNode engs = root.putObject("engines");
         live.forEach((n, e) -> engs.put(n, e.description()));
+        CpuPeak peak = workloads.stream().anyMatch(w -> w.macs() > 0) ? CpuPeak.read() : null;
+        if (peak != null) {
+            root.putObject("cpu").put("model", peak.model()).put("flop_per_cycle", peak.flopPerCycle()).put("ghz", peak.ghz())
+                    .put("clock_source", peak.clockSource()).put("peak_gflops", peak.gflops());
+        }
         if (!json) {
             out.printf(Locale.ROOT, "engines (one thread each%s):%n", engineOptions.isEmpty() ? "" : ", engine options " + engineOptions);
             live.forEach((n, e) -> out.printf(Locale.ROOT, "  %-16s %s%n", n, e.description()));
             out.printf(Locale.ROOT, "%d warm-up + %d timed runs per model, engines interleaved (order rotating); %s, %d cores%n",
                     warmup, iterations, System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
             skippedModels.forEach(s -> out.println("skipped model " + s));
+            if (peak != null) {
+                out.println(peak.describe());
+            }
             out.println();
-            out.printf(Locale.ROOT, "| model | input | engine | median ms | p95 ms | median vs %s |%n", names.getFirst());
-            out.println("|---|---|---|---:|---:|---:|");
+            out.printf(Locale.ROOT, "| model | input | engine | median ms | p95 ms | median vs %s | GFLOP/s | of peak |%n", names.getFirst());
+            out.println("|---|---|---|---:|---:|---:|---:|---:|");
         }
         var modelsNode = root.putArray("models");
         List<String> notes = new ArrayList<>(skippedModels.stream().map(s -> "skipped model " + s).toList());
@@ -189,6 +207,9 @@ final class ModelBenchCommand implements Callable<Integer> {
         String when = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         for (Workload w : workloads) {
             ObjectNode node = modelsNode.addObject().put("model", w.id()).put("input", w.inputLabel());
+            if (w.macs() > 0) {
+                node.put("macs", w.macs()).put("flops", 2 * w.macs());
+            }
             if (w.note() != null) {
                 node.put("note", w.note());
             }
@@ -210,11 +231,18 @@ final class ModelBenchCommand implements Callable<Integer> {
                 double base = results.getFirst().medianMs();
                 var rows = node.putArray("results");
                 for (Result r : results) {
-                    rows.addObject().put("engine", r.engine()).put("median_ms", r.medianMs()).put("p95_ms", r.p95Ms())
+                    ObjectNode row = rows.addObject().put("engine", r.engine()).put("median_ms", r.medianMs()).put("p95_ms", r.p95Ms())
                             .put("median_ratio", r.medianMs() / base);
+                    // Achieved throughput: 2 FLOP per multiply-accumulate, over the median time.
+                    double gflops = w.macs() > 0 ? 2.0 * w.macs() / (r.medianMs() * 1e6) : Double.NaN;
+                    if (w.macs() > 0) {
+                        row.put("gflops", gflops).put("peak_fraction", gflops / peak.gflops());
+                    }
                     if (!json) {
-                        out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2f |%n", w.id(), w.inputLabel() + (w.note() == null ? "" : " (" + w.note() + ")"),
-                                r.engine(), r.medianMs(), r.p95Ms(), r.medianMs() / base);
+                        out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2f | %s | %s |%n", w.id(), w.inputLabel() + (w.note() == null ? "" : " (" + w.note() + ")"),
+                                r.engine(), r.medianMs(), r.p95Ms(), r.medianMs() / base,
+                                w.macs() > 0 ? String.format(Locale.ROOT, "%.1f", gflops) : "",
+                                w.macs() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak.gflops()) : "");
                     }
                 }
                 double min = results.stream().mapToDouble(Result::medianMs).min().orElseThrow();
@@ -328,7 +356,27 @@ final class ModelBenchCommand implements Callable<Integer> {
         String label = spec.layout() == ModelSpec.Layout.NCHW ? "1x" + c + "x" + dh + "x" + dw : "1x" + dh + "x" + dw + "x" + c;
         return new Workload(id, entry, source, entry.input().name(), label, isDynamic ? "dynamic input, timed at " + dw + "x" + dh : null,
                 tensors.subList(0, Math.min(TIMING_PHOTOS, count)),
-                "embedder".equals(entry.task()) ? tensors.subList(0, Math.min(cosinePhotos, count)) : List.of());
+                "embedder".equals(entry.task()) ? tensors.subList(0, Math.min(cosinePhotos, count)) : List.of(),
+                macs(id, source, entry));
+    }
+
+    /**
+     * The multiply-accumulates per run that the model's generator counted into {@code <model>.onnx.json} (Conv and
+     * Gemm, from the traced shapes), or 0: only a sidecar that names this very file's sha256 is believed.
+     */
+    private static long macs(String id, ModelSource source, ModelManifest.ModelEntry entry) {
+        Path onnx = source.file(dev.sameface.api.engine.ModelFormat.ONNX).orElse(null);
+        Path sidecar = onnx == null ? null : onnx.resolveSibling(onnx.getFileName() + ".json");
+        if (sidecar == null || !Files.isRegularFile(sidecar)) {
+            return 0;
+        }
+        try {
+            var meta = Json.MAPPER.readTree(sidecar.toFile());
+            return entry.sha256().equals(meta.path("sha256").asText()) ? meta.path("macs").asLong() : 0;
+        } catch (java.io.IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot read " + sidecar + ": " + e.getMessage()
+                    + "; delete it and run: ./sameface models prepare " + id, e);
+        }
     }
 
     private Path photoDir() {

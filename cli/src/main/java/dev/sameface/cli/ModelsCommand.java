@@ -80,14 +80,21 @@ final class ModelsCommand {
             List<String> models = new ArrayList<>();
             List<String> runtimes = new ArrayList<>();
             if (ids.isEmpty()) {
-                models.addAll(new TreeMap<>(m.models()).keySet());
+                // Generated (speed-only) models are made only when named: they take minutes and decide nothing.
+                new TreeMap<>(m.models()).forEach((id, e) -> {
+                    if (!Generated.is(e)) {
+                        models.add(id);
+                    }
+                });
                 runtimes.addAll(new TreeMap<>(m.runtimes()).keySet());
             } else {
                 for (String id : ids) {
                     if (m.runtimes().containsKey(id)) {
                         runtimes.add(id);
+                    } else if (Generated.is(m.model(id))) {
+                        Generated.make(cache, id, out);
+                        models.add(id);
                     } else {
-                        m.model(id);
                         models.add(id);
                     }
                 }
@@ -112,7 +119,9 @@ final class ModelsCommand {
 
     @Command(name = "prepare", description = {"Export TorchScript copies of the ONNX models for the djl-pytorch engine (set-up tooling, Python",
             "from Debian's CPU PyTorch; nothing of it runs at inference). Each export is accepted only after it matches",
-            "ONNX Runtime on real photos. Runs tools/torchscript/prepare.sh of the source checkout."})
+            "ONNX Runtime on real photos. Runs tools/torchscript/prepare.sh of the source checkout.",
+            "Generated speed-only models (iresnet100, iresnet50: seeded random weights, untrained) are generated first",
+            "by tools/iresnet/generate.sh when named; they are never in the default list."})
     static final class PrepareCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", arity = "0..*", description = "Model ids (default: every model the default and YuNet pipelines use).")
         List<String> ids = new ArrayList<>();
@@ -132,7 +141,11 @@ final class ModelsCommand {
             List<String> wanted = ids.isEmpty() ? List.of("fr-feature-512", "ulfg-rfb-320", "fr-landmark-68", "yunet-n") : ids;
             for (String id : wanted) {
                 var entry = cache.manifest().model(id);
-                if ("local".equals(entry.source().client())) {
+                if (Generated.is(entry)) {
+                    // Generated first, then exported to TorchScript like any other model.
+                    Generated.make(cache, id, spec.commandLine().getOut());
+                    args.add(id);
+                } else if ("local".equals(entry.source().client())) {
                     if (ids.isEmpty() && !cache.isReady(id)) {
                         spec.commandLine().getOut().println("skipping " + id + ": " + entry.source().describe());
                         continue;

@@ -64,6 +64,11 @@ final class PipelineStageContext implements StageContext {
 
     @Override
     public CompiledModel loadModel(String modelId) {
+        if (cache.manifest().model(modelId).isUntrained()) {
+            // Its scores would look like any other model's and mean nothing: no decision may rest on it.
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "model " + modelId + " has untrained (seeded random) weights and is for "
+                    + "speed measurement only (sameface bench-models); the " + stage + " of a pipeline that decides refuses it");
+        }
         // With engine auto, the stage's main model decides the engine for every model the stage loads.
         String main = this.modelId != null ? this.modelId : modelId;
         return resources.register(engines.get(engineName, stage, main).load(cache.source(modelId)));

@@ -43,6 +43,18 @@ class ConfigurationTest {
     }
 
     @Test
+    void untrainedSpeedOnlyModelsAreRefusedForDecisions() {
+        // The manifest's generated iResNets have seeded random weights: bench-models may time them, no pipeline may use them.
+        var manifest = TestData.cache().manifest();
+        for (String id : new String[]{"iresnet100", "iresnet50"}) {
+            assertThat(manifest.model(id).isUntrained()).isTrue();
+            PipelineConfig c = PipelineConfig.defaults().withOverrides(Map.of("embedder.model", id));
+            assertCode(() -> TestData.pipeline(c).close(), ErrorCode.CONFIG_ERROR, "model " + id, "untrained", "speed measurement only");
+        }
+        assertThat(manifest.model("fr-feature-512").isUntrained()).isFalse();
+    }
+
+    @Test
     void unknownTopLevelKeyListsTheKnownKeys() throws IOException {
         Path f = dir.resolve("c.yaml");
         Files.writeString(f, "engine: onnxruntime\nthreshhold: 0.3\n");

@@ -121,6 +121,10 @@ public final class ModelCache {
                     + "point SAMEFACE_LOCAL_MODELS at a directory holding it (searched: " + (localDirs.isEmpty() ? "nothing set" : localDirs) + ")");
         }
         Path p = cachedFile(id);
+        if (!Files.isRegularFile(p) && "generated".equals(entry.source().client())) {
+            throw new FaceException(ErrorCode.MODEL_MISSING, "model " + id + " is not in the cache (" + p + "); it is "
+                    + entry.source().describe() + " at set-up: run ./sameface models prepare " + id);
+        }
         if (!Files.isRegularFile(p)) {
             throw new FaceException(ErrorCode.MODEL_MISSING, "model " + id + " is not in the cache (" + p + "); run: ./sameface models fetch"
                     + " (it comes from " + entry.source().describe() + ")");
@@ -138,7 +142,8 @@ public final class ModelCache {
         String actual = VERIFIED.computeIfAbsent(key, k -> Sha256.of(file));
         if (!actual.equals(entry.sha256())) {
             throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "model " + id + " at " + file + " has sha256 " + actual
-                    + " but the manifest says " + entry.sha256() + "; delete it and run: ./sameface models fetch");
+                    + " but the manifest says " + entry.sha256() + "; delete it and run: ./sameface models "
+                    + ("generated".equals(entry.source().client()) ? "prepare " : "fetch ") + id);
         }
     }
 }

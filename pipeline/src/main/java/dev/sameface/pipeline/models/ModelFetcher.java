@@ -55,6 +55,12 @@ public final class ModelFetcher {
                         : new Outcome(id, "local-only", e.source().describe()));
                 continue;
             }
+            if ("generated".equals(e.source().client())) {
+                // Made by a script of the source checkout, not fetched: the command line runs it (models prepare).
+                out.add(cache.isReady(id) ? new Outcome(id, "ready", "generated, verified")
+                        : new Outcome(id, "not-generated", e.source().describe() + "; run: ./sameface models prepare " + id));
+                continue;
+            }
             if (cache.isReady(id)) {
                 out.add(new Outcome(id, "ready", "cached and verified"));
                 continue;

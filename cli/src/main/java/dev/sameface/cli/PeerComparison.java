@@ -1,0 +1,175 @@
+package dev.sameface.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sameface.api.Embedding;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Point;
+import dev.sameface.api.Template;
+import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.config.StageConfig;
+import dev.sameface.pipeline.registry.StageRegistry;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The Python peer's side of {@code bench --peer}: its per-stage timings, and its parity with the Java reference
+ * engine on the same photos (embedding cosine, largest landmark distance per photo, photos only one side enrolled).
+ */
+final class PeerComparison {
+    private final PeerProcess peer;
+    private final double[][] stageMs;
+    private int timed;
+    private Template reference;
+    private final List<Double> cosines = new ArrayList<>();
+    private final List<Double> landmarkPx = new ArrayList<>();
+    private final List<String> disagreements = new ArrayList<>();
+
+    PeerComparison(PeerProcess peer, int capacity) {
+        this.peer = peer;
+        this.stageMs = new double[6][capacity];
+    }
+
+    /**
+     * The peer's settings for {@code config}, which must be the pipeline peer.py implements: the default ultralight
+     * chain, 112-px similarity alignment, arcface without flip TTA or preprocessing overrides, largest face, cosine.
+     */
+    static PeerProcess.Settings settings(PipelineConfig config, Path home) {
+        StageConfig d = config.detector();
+        StageConfig e = config.embedder();
+        Map<String, String> detector = new HashMap<>(StageRegistry.load().detectors().get("ultralight").options());
+        detector.putAll(d.options());
+        String why = null;
+        if (!"ultralight".equals(d.plugin()) || !(d.model() == null || "ulfg-rfb-320".equals(d.model()))
+                || !"fr-landmark-68".equals(detector.get("landmark-model"))) {
+            why = "detector " + d.plugin() + (d.model() == null ? "" : " (" + d.model() + ")");
+        } else if (!"similarity".equals(config.aligner().plugin()) || !"112".equals(config.aligner().options().getOrDefault("size", "112"))) {
+            why = "aligner " + config.aligner().plugin() + " " + config.aligner().options();
+        } else if (!"arcface".equals(e.plugin()) || !(e.model() == null || "fr-feature-512".equals(e.model()))
+                || Boolean.parseBoolean(e.options().getOrDefault("flip-tta", "false"))
+                || e.options().keySet().stream().anyMatch(k -> !k.equals("flip-tta") && !"manifest".equals(e.options().get(k)))) {
+            why = "embedder " + e.plugin() + (e.model() == null ? "" : " (" + e.model() + ")") + " " + e.options();
+        } else if (!"largest".equals(config.faceSelection()) || !"cosine".equals(config.matcher().plugin())) {
+            why = "face-selection " + config.faceSelection() + ", matcher " + config.matcher().plugin();
+        }
+        if (why != null) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "--peer implements only the default pipeline (ultralight + fr-landmark-68, "
+                    + "similarity 112, arcface fr-feature-512 without flip TTA, largest face, cosine), not " + why);
+        }
+        return new PeerProcess.Settings(home, "ulfg-rfb-320", "fr-landmark-68", "fr-feature-512",
+                Double.parseDouble(detector.get("score-threshold")), Double.parseDouble(detector.get("nms-threshold")),
+                Integer.parseInt(detector.get("top-k")), true);
+    }
+
+    /** The reference engine's template for the photo {@link #run} is called with next. */
+    void reference(Template t) {
+        reference = t;
+    }
+
+    /** Runs the peer on {@code photo} and compares it with the reference template given before. */
+    void run(Path photo) {
+        PeerProcess.Result r = peer.enrol(photo);
+        Template ref = reference;
+        reference = null;
+        if (ref == null) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "peer run on " + photo + " without a reference template");
+        }
+        if (r.failed() != ref.isFailed()) {
+            disagreements.add(photo.getFileName() + " (java: " + (ref.isFailed() ? ref.failure() : "enrolled")
+                    + ", peer: " + (r.failed() ? r.error() : "enrolled") + ")");
+        }
+        if (r.failed()) {
+            return;
+        }
+        double[] ms = {r.decodeMs(), r.detectMs(), r.alignMs(), r.embedMs(), r.matchMs(), r.templateMs()};
+        for (int s = 0; s < ms.length; s++) {
+            stageMs[s][timed] = ms[s];
+        }
+        timed++;
+        if (ref.isFailed()) {
+            return;
+        }
+        // Both unit vectors: their dot product is the cosine.
+        cosines.add(ref.embedding().dot(Embedding.normalised(r.embedding())));
+        List<Point> p = ref.landmarks().points();
+        double worst = 0;
+        for (int i = 0; i < p.size(); i++) {
+            worst = Math.max(worst, Math.hypot(p.get(i).x() - r.landmarks()[2 * i], p.get(i).y() - r.landmarks()[2 * i + 1]));
+        }
+        landmarkPx.add(worst);
+    }
+
+    /** The peer's timings of stage {@code s} (bench's order: decode, detect, align, embed, match, template), sorted. */
+    double[] stageMillis(int s) {
+        double[] v = Arrays.copyOf(stageMs[s], timed);
+        Arrays.sort(v);
+        return v;
+    }
+
+    /** Photos both sides enrolled. */
+    int compared() {
+        return cosines.size();
+    }
+
+    double cosineMin() {
+        return sorted(cosines)[0];
+    }
+
+    double cosineMedian() {
+        return BenchCommand.percentile(sorted(cosines), 0.5);
+    }
+
+    /** The largest landmark distance (px) of any point on any photo. */
+    double landmarkMaxPx() {
+        double[] v = sorted(landmarkPx);
+        return v[v.length - 1];
+    }
+
+    /** The median over photos of each photo's largest landmark distance (px). */
+    double landmarkMedianPx() {
+        return BenchCommand.percentile(sorted(landmarkPx), 0.5);
+    }
+
+    List<String> disagreements() {
+        return List.copyOf(disagreements);
+    }
+
+    void describe(ObjectNode node, String referenceEngine) {
+        node.put("description", peer.describe());
+        node.put("templates", timed);
+        ObjectNode parity = node.putObject("parity");
+        parity.put("reference_engine", referenceEngine);
+        parity.put("photos", compared());
+        if (compared() > 0) {
+            parity.put("cosine_min", cosineMin()).put("cosine_median", cosineMedian())
+                    .put("landmark_max_px", landmarkMaxPx()).put("landmark_median_px", landmarkMedianPx());
+        }
+        var d = parity.putArray("enrolment_disagreements");
+        disagreements.forEach(d::add);
+    }
+
+    String summary(String referenceEngine) {
+        StringBuilder s = new StringBuilder("python peer: " + peer.describe());
+        if (compared() == 0) {
+            s.append(String.format(Locale.ROOT, "%nparity: no photo enrolled on both sides"));
+        } else {
+            s.append(String.format(Locale.ROOT, "%nparity with %s on %d photos: embedding cosine min %.6f / median %.6f; landmarks "
+                            + "(largest of the 5 points per photo) max %.3f / median %.3f px",
+                    referenceEngine, compared(), cosineMin(), cosineMedian(), landmarkMaxPx(), landmarkMedianPx()));
+        }
+        if (!disagreements.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "%nenrolled by one side only: %s", String.join(", ", disagreements)));
+        }
+        return s.toString();
+    }
+
+    private static double[] sorted(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+}

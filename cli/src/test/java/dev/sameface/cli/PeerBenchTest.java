@@ -1,0 +1,64 @@
+package dev.sameface.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code bench --peer}: the real Python peer (tools/peer, its venv made on first use by tools/peer/setup.sh; a
+ * failure to make it fails these tests with the set-up command) against the Java pipeline on real LFW photos.
+ */
+class PeerBenchTest {
+    private static final Path TOOLS = Path.of(System.getProperty("sameface.tools", "../tools"));
+
+    @Test
+    void peerMatchesTheJavaPipelineOnLfwPhotos() throws Exception {
+        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode peer = Json.MAPPER.readTree(r.out()).get("peer");
+        assertThat(peer.get("description").asText()).contains("onnxruntime 1.23.2").contains("cv2 threads 1").contains("denormals flushed");
+        assertThat(peer.get("template").get("median_ms").asDouble()).isPositive();
+        JsonNode parity = peer.get("parity");
+        // Every photo either side enrolled, the other did too.
+        assertThat(parity.get("enrolment_disagreements")).isEmpty();
+        assertThat(parity.get("photos").asInt()).isEqualTo(8);
+        // Not bit-equal, by design of the two stacks: OpenCV resamples 8-bit images in fixed point (warpAffine on a
+        // 1/32-px grid, resize rounding to 8 bits, edge pixels replicated) and decodes JPEG with libjpeg-turbo, where
+        // sameface samples in float and decodes with ImageIO. That moves landmarks by well under a pixel and the
+        // embedding by 1 - cos ~1e-4 typically, a few 1e-3 at worst (docs/peer-benchmark.md).
+        assertThat(parity.get("cosine_median").asDouble()).isGreaterThanOrEqualTo(0.999);
+        assertThat(parity.get("cosine_min").asDouble()).isGreaterThanOrEqualTo(0.99);
+        assertThat(parity.get("landmark_max_px").asDouble()).isLessThanOrEqualTo(1.0);
+        assertThat(parity.get("landmark_median_px").asDouble()).isLessThanOrEqualTo(0.25);
+    }
+
+    @Test
+    void peerExitsWhenClosedAndRefusesUseAfterClose() {
+        var settings = PeerComparison.settings(PipelineConfig.defaults(), TestData.cache().home()).withFlushDenormals(false);
+        PeerProcess peer = PeerProcess.start(TOOLS, settings);
+        assertThat(peer.describe()).contains("denormals kept");
+        PeerProcess.Result r = peer.enrol(TestData.lfw("Colin_Powell", 1));
+        assertThat(r.failed()).as(r.error()).isFalse();
+        assertThat(r.embedding()).hasSize(512);
+        assertThat(peer.enrol(Path.of("/nonexistent/photo.jpg")).error()).isNotBlank();
+        peer.close();
+        assertThat(peer.exited()).isTrue();
+        assertThatThrownBy(() -> peer.enrol(TestData.lfw("Colin_Powell", 1))).isInstanceOf(FaceException.class)
+                .hasMessageContaining("after close");
+    }
+
+    @Test
+    void peerRefusesAPipelineItDoesNotImplement() {
+        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--flip-tta");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("--peer implements only the default pipeline").contains("flip-tta=true");
+        assertThat(r.err().strip().lines().count()).isEqualTo(1);
+    }
+}
