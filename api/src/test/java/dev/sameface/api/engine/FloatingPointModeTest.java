@@ -22,7 +22,7 @@ class FloatingPointModeTest {
     static void controllableOnThisMachine() {
         // This machine is Linux x86_64 with glibc; an unsupported platform must say so rather than pass silently.
         assertThat(FloatingPointMode.controllable()).as(FloatingPointMode.support()).isTrue();
-        assertThat(FloatingPointMode.support()).contains("fegetenv");
+        assertThat(FloatingPointMode.support()).contains("fegetmode");
     }
 
     @Test
