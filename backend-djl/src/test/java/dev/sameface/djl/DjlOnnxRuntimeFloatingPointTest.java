@@ -1,12 +1,10 @@
 package dev.sameface.djl;
 
-import dev.sameface.api.engine.Availability;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
-import dev.sameface.api.engine.InferenceEngineProvider;
 import dev.sameface.api.engine.testing.DenormalOutputSuite;
 import dev.sameface.djl.Fixtures.TestModel;
 import org.junit.jupiter.api.Test;
@@ -16,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The floating-point rule (docs/floating-point.md) on engine djl-onnxruntime, and order independence with
@@ -25,12 +22,7 @@ import static org.assertj.core.api.Assertions.fail;
 class DjlOnnxRuntimeFloatingPointTest extends DenormalOutputSuite {
     @Override
     protected InferenceEngine create(EngineOptions options) {
-        InferenceEngineProvider provider = Fixtures.provider(DjlOnnxRuntimeEngineProvider.NAME);
-        Availability a = provider.availability();
-        if (!a.available()) {
-            fail("djl-onnxruntime unavailable: " + a.reason());
-        }
-        return provider.create(options);
+        return Fixtures.engine(DjlOnnxRuntimeEngineProvider.NAME, options);
     }
 
     @Test
@@ -38,7 +30,7 @@ class DjlOnnxRuntimeFloatingPointTest extends DenormalOutputSuite {
         float[] ieee = ieeeOutput();
         FloatingPointMode before = FloatingPointMode.current();
         try (InferenceEngine ort = create(options(Denormals.KEEP));
-             InferenceEngine torch = DjlPyTorchFloatingPointTest.pyTorch(options(Denormals.FLUSH));
+             InferenceEngine torch = Fixtures.engine(DjlPyTorchEngineProvider.NAME, options(Denormals.FLUSH));
              CompiledModel landmarks = torch.load(Fixtures.source(TestModel.LANDMARKS))) {
             for (int round = 0; round < 2; round++) {
                 landmarks.run(DjlPyTorchFloatingPointTest.landmarkInput());

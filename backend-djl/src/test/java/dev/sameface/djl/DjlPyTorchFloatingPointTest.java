@@ -1,9 +1,7 @@
 package dev.sameface.djl;
 
-import dev.sameface.api.engine.Availability;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
-import dev.sameface.api.engine.InferenceEngineProvider;
 import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.api.engine.testing.EngineFloatingPointSuite;
@@ -12,26 +10,15 @@ import dev.sameface.djl.Fixtures.TestModel;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.fail;
-
 /**
  * The floating-point rule (docs/floating-point.md) on engine djl-pytorch: caller's mode unchanged, Java stays IEEE,
  * description, option errors. There is no TorchScript of the denormal test model, so this runs the 68-point landmark
  * export on a real LFW crop; the outputs of both settings are in DjlOnnxRuntimeFloatingPointTest's mixed-engine test.
  */
 class DjlPyTorchFloatingPointTest extends EngineFloatingPointSuite {
-    static InferenceEngine pyTorch(EngineOptions options) {
-        InferenceEngineProvider provider = Fixtures.provider(DjlPyTorchEngineProvider.NAME);
-        Availability a = provider.availability();
-        if (!a.available()) {
-            fail("djl-pytorch unavailable: " + a.reason());
-        }
-        return provider.create(options);
-    }
-
     @Override
     protected InferenceEngine create(EngineOptions options) {
-        return pyTorch(options);
+        return Fixtures.engine(DjlPyTorchEngineProvider.NAME, options);
     }
 
     @Override

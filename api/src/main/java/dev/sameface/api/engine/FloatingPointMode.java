@@ -40,7 +40,7 @@ public record FloatingPointMode(int controlRegister, boolean flushToZero, boolea
 
     /** Whether this thread's mode can be read and set here. */
     public static boolean controllable() {
-        return PLATFORM.getEnv != null;
+        return PLATFORM.getMode != null;
     }
 
     /** How the mode is controlled here, or why it is not ("not controllable here: ..."). */
@@ -111,7 +111,7 @@ public record FloatingPointMode(int controlRegister, boolean flushToZero, boolea
     }
 
     /** One supported ABI: where the control register sits in {@code femode_t}, and its bits. */
-    private record Platform(String support, MethodHandle getEnv, MethodHandle setEnv, int modeInts, int controlIndex,
+    private record Platform(String support, MethodHandle getMode, MethodHandle setMode, int modeInts, int controlIndex,
                             int statusBits, int flushToZeroBit, int denormalsAreZeroBit) {
         /** MXCSR: FTZ bit 15, DAZ bit 6, exception flags bits 0-5; femode_t is {x87 control word, __mxcsr}. */
         static final Platform X86_64 = new Platform("", null, null, 2, 1, 0x3f, 1 << 15, 1 << 6);
@@ -200,27 +200,23 @@ public record FloatingPointMode(int controlRegister, boolean flushToZero, boolea
             }
         }
 
-        void get(int[] env) {
-            int rc;
-            try {
-                rc = (int) getEnv.invokeExact(MemorySegment.ofArray(env));
-            } catch (Throwable t) {
-                throw new FaceException(ErrorCode.INTERNAL_ERROR, "fegetmode failed: " + t, t);
-            }
-            if (rc != 0) {
-                throw new FaceException(ErrorCode.INTERNAL_ERROR, "fegetmode returned " + rc);
-            }
+        void get(int[] mode) {
+            call(getMode, "fegetmode", mode);
         }
 
-        void set(int[] env) {
+        void set(int[] mode) {
+            call(setMode, "fesetmode", mode);
+        }
+
+        private static void call(MethodHandle function, String name, int[] mode) {
             int rc;
             try {
-                rc = (int) setEnv.invokeExact(MemorySegment.ofArray(env));
+                rc = (int) function.invokeExact(MemorySegment.ofArray(mode));
             } catch (Throwable t) {
-                throw new FaceException(ErrorCode.INTERNAL_ERROR, "fesetmode failed: " + t, t);
+                throw new FaceException(ErrorCode.INTERNAL_ERROR, name + " failed: " + t, t);
             }
             if (rc != 0) {
-                throw new FaceException(ErrorCode.INTERNAL_ERROR, "fesetmode returned " + rc);
+                throw new FaceException(ErrorCode.INTERNAL_ERROR, name + " returned " + rc);
             }
         }
     }
