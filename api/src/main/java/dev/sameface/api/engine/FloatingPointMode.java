@@ -51,9 +51,9 @@ public record FloatingPointMode(int controlRegister, boolean flushToZero, boolea
     /** The calling thread's mode; NOT_IMPLEMENTED where it is not controllable (see {@link #support()}). */
     public static FloatingPointMode current() {
         requireControllable();
-        int[] env = new int[PLATFORM.modeInts];
-        PLATFORM.get(env);
-        return PLATFORM.mode(env[PLATFORM.controlIndex]);
+        int[] state = new int[PLATFORM.modeInts];
+        PLATFORM.get(state);
+        return PLATFORM.mode(state[PLATFORM.controlIndex]);
     }
 
     /**
@@ -70,9 +70,9 @@ public record FloatingPointMode(int controlRegister, boolean flushToZero, boolea
         int register = saved[PLATFORM.controlIndex];
         int wanted = denormals == Denormals.FLUSH ? register | PLATFORM.flushBits() : register & ~PLATFORM.flushBits();
         if (wanted != register) {
-            int[] env = saved.clone();
-            env[PLATFORM.controlIndex] = wanted;
-            PLATFORM.set(env);
+            int[] state = saved.clone();
+            state[PLATFORM.controlIndex] = wanted;
+            PLATFORM.set(state);
         }
         return new Scope(saved);
     }
@@ -181,13 +181,13 @@ public record FloatingPointMode(int controlRegister, boolean flushToZero, boolea
             int[] saved = new int[modeInts];
             get(saved);
             try {
-                int[] env = saved.clone();
-                env[controlIndex] = saved[controlIndex] | flushBits();
-                set(env);
+                int[] state = saved.clone();
+                state[controlIndex] = saved[controlIndex] | flushBits();
+                set(state);
                 float ftz = tiny * tiny;
                 float daz = subnormal * huge;
-                env[controlIndex] = saved[controlIndex] & ~flushBits();
-                set(env);
+                state[controlIndex] = saved[controlIndex] & ~flushBits();
+                set(state);
                 float ieeeFtz = tiny * tiny;
                 float ieeeDaz = subnormal * huge;
                 if (ftz != 0f || daz != 0f || ieeeFtz == 0f || ieeeDaz == 0f) {
