@@ -11,7 +11,9 @@ import ai.onnxruntime.OrtSession;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.EngineOptions;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
@@ -27,11 +29,13 @@ import java.util.List;
  *
  * <p>The session is built as DJL's {@code OrtModel.load} builds it ({@code createSession} then {@code
  * OrtSymbolBlock}), because OrtModel keeps the session private and sameface needs its input and output metadata.
- * Every run goes through DJL: NDManager, OrtNDArray, OrtSymbolBlock.forward, NDList.
+ * Every run goes through DJL: NDManager, OrtNDArray, OrtSymbolBlock.forward, NDList. Loads and runs happen under the
+ * engine's {@link Denormals} setting, as in engine onnxruntime (docs/floating-point.md).
  */
 public final class DjlOnnxRuntimeEngine implements InferenceEngine {
     private final EngineOptions options;
     private final Engine engine;
+    private final Denormals denormals;
     private boolean closed;
 
     DjlOnnxRuntimeEngine(EngineOptions options) {
@@ -40,8 +44,11 @@ public final class DjlOnnxRuntimeEngine implements InferenceEngine {
             throw new FaceException(ErrorCode.ENGINE_UNAVAILABLE, DjlOnnxRuntimeEngineProvider.NAME + ": " + problem);
         }
         this.options = options;
+        this.denormals = Denormals.of(options);
         DjlRuntime.configure(options);
-        this.engine = DjlRuntime.engine("OnnxRuntime", DjlOnnxRuntimeEngineProvider.NAME);
+        try (var fp = FloatingPointMode.enter(denormals)) {
+            this.engine = DjlRuntime.engine("OnnxRuntime", DjlOnnxRuntimeEngineProvider.NAME);
+        }
     }
 
     @Override
@@ -52,7 +59,7 @@ public final class DjlOnnxRuntimeEngine implements InferenceEngine {
     @Override
     public String description() {
         return "DJL " + DjlRuntime.DJL_VERSION + " OnnxRuntime engine, ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion()
-                + " CPU, " + options.intraOpThreads() + " intra-op / " + options.interOpThreads() + " inter-op thread(s), sequential";
+                + " CPU, " + options.intraOpThreads() + " intra-op / " + options.interOpThreads() + " inter-op thread(s), sequential, " + denormals.description();
     }
 
     @Override
@@ -70,7 +77,7 @@ public final class DjlOnnxRuntimeEngine implements InferenceEngine {
             throw new FaceException(ErrorCode.MODEL_MISSING, "model " + source.id() + " not found at " + file + "; run: ./sameface models fetch");
         }
         NDManager manager = engine.newBaseManager(Device.cpu());
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+        try (var fp = FloatingPointMode.enter(denormals); OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(options.interOpThreads());
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -78,10 +85,12 @@ public final class DjlOnnxRuntimeEngine implements InferenceEngine {
             // As in engine onnxruntime: an idle worker must not spin, or a waiting process shows 100% CPU.
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
+            // Worker threads, as in engine onnxruntime; the caller's thread is the scope's.
+            so.addConfigEntry("session.set_denormal_as_zero", denormals == Denormals.FLUSH ? "1" : "0");
             OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), so);
             // The block attaches itself to the manager: closing the manager closes the session.
             OrtSymbolBlock block = new OrtSymbolBlock(session, (OrtNDManager) manager);
-            return new DjlOnnxRuntimeModel(source.id(), manager, block, session);
+            return new DjlOnnxRuntimeModel(source.id(), manager, block, session, denormals);
         } catch (OrtException | RuntimeException e) {
             manager.close();
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "DJL's ONNX Runtime cannot load model " + source.id() + " from "

@@ -12,6 +12,8 @@ import ai.onnxruntime.OrtSession;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.api.engine.TensorInfo;
 
@@ -31,10 +33,12 @@ final class DjlOnnxRuntimeModel implements CompiledModel {
     private final OrtSymbolBlock block;
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
+    private final Denormals denormals;
     private boolean closed;
 
-    DjlOnnxRuntimeModel(String id, NDManager manager, OrtSymbolBlock block, OrtSession session) throws OrtException {
+    DjlOnnxRuntimeModel(String id, NDManager manager, OrtSymbolBlock block, OrtSession session, Denormals denormals) throws OrtException {
         this.id = id;
+        this.denormals = denormals;
         this.manager = manager;
         this.block = block;
         this.inputs = describe(session.getInputInfo());
@@ -66,7 +70,7 @@ final class DjlOnnxRuntimeModel implements CompiledModel {
             throw new IllegalStateException("model " + id + " is closed");
         }
         NdArrays.checkInputs(id, inputs, given);
-        try (NDManager run = manager.newSubManager()) {
+        try (var fp = FloatingPointMode.enter(denormals); NDManager run = manager.newSubManager()) {
             NDList in = new NDList(inputs.size());
             for (TensorInfo info : inputs) {
                 Tensor t = given.get(info.name());

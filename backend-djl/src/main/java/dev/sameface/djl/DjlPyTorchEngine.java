@@ -8,7 +8,9 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.EngineOptions;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
@@ -25,11 +27,16 @@ import java.util.List;
  * <p>Engine property {@code graph-optimizer} (default {@code false}): TorchScript's profiling graph executor. It
  * spends the first runs of each model profiling and re-optimising, which a command that runs each model once or
  * twice only pays for; see docs/engine-djl.md for the measurement.
+ *
+ * <p>Engine property {@code denormals} ({@code flush} default, {@code keep}): DJL exposes no flush-denormal call, and
+ * libtorch's own ({@code torch.set_flush_denormal}) only sets the calling thread's MXCSR, so the
+ * {@link FloatingPointMode} scope around every load and run is what makes it hold (docs/floating-point.md).
  */
 public final class DjlPyTorchEngine implements InferenceEngine {
     private final EngineOptions options;
     private final Engine engine;
     private final boolean graphOptimizer;
+    private final Denormals denormals;
     private boolean closed;
 
     DjlPyTorchEngine(EngineOptions options) {
@@ -38,10 +45,13 @@ public final class DjlPyTorchEngine implements InferenceEngine {
             throw new FaceException(ErrorCode.ENGINE_UNAVAILABLE, DjlPyTorchEngineProvider.NAME + ": " + problem);
         }
         this.options = options;
+        this.denormals = Denormals.of(options);
         DjlRuntime.configure(options);
-        this.engine = DjlRuntime.engine("PyTorch", DjlPyTorchEngineProvider.NAME);
-        if (JniUtils.getNumThreads() != options.intraOpThreads()) {
-            JniUtils.setNumThreads(options.intraOpThreads());
+        try (var fp = FloatingPointMode.enter(denormals)) {
+            this.engine = DjlRuntime.engine("PyTorch", DjlPyTorchEngineProvider.NAME);
+            if (JniUtils.getNumThreads() != options.intraOpThreads()) {
+                JniUtils.setNumThreads(options.intraOpThreads());
+            }
         }
         this.graphOptimizer = Boolean.parseBoolean(options.property("graph-optimizer", "false"));
     }
@@ -55,7 +65,7 @@ public final class DjlPyTorchEngine implements InferenceEngine {
     public String description() {
         return "DJL " + DjlRuntime.DJL_VERSION + " PyTorch " + engine.getVersion() + " CPU (libtorch from pytorch-native-cpu), "
                 + JniUtils.getNumThreads() + " intra-op / " + JniUtils.getNumInteropThreads() + " inter-op thread(s), graph optimizer "
-                + (graphOptimizer ? "on" : "off");
+                + (graphOptimizer ? "on" : "off") + ", " + denormals.description();
     }
 
     @Override
@@ -77,9 +87,10 @@ public final class DjlPyTorchEngine implements InferenceEngine {
                     + meta.sourceSha256() + ", model " + source.id() + " is " + source.sha256() + "); run: " + TorchScriptSidecar.PREPARE);
         }
         Model model = Model.newInstance(source.id(), Device.cpu(), engine.getEngineName());
-        try {
+        try (var fp = FloatingPointMode.enter(denormals)) {
             model.load(pt);
-            return new DjlPyTorchModel(source.id(), model, meta.inputs(), meta.outputsNamed(source.outputNames()), graphOptimizer);
+            return new DjlPyTorchModel(source.id(), model, meta.inputs(), meta.outputsNamed(source.outputNames()), graphOptimizer,
+                    denormals);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "libtorch cannot load " + pt + ": " + NdArrays.rootMessage(e), e);

@@ -11,6 +11,8 @@ import ai.djl.training.ParameterStore;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.api.engine.TensorInfo;
 
@@ -29,14 +31,17 @@ final class DjlPyTorchModel implements CompiledModel {
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
     private final boolean graphOptimizer;
+    private final Denormals denormals;
     private boolean closed;
 
-    DjlPyTorchModel(String id, Model model, List<TensorInfo> inputs, List<TensorInfo> outputs, boolean graphOptimizer) {
+    DjlPyTorchModel(String id, Model model, List<TensorInfo> inputs, List<TensorInfo> outputs, boolean graphOptimizer,
+                    Denormals denormals) {
         this.id = id;
         this.model = model;
         this.inputs = inputs;
         this.outputs = outputs;
         this.graphOptimizer = graphOptimizer;
+        this.denormals = denormals;
     }
 
     @Override
@@ -56,7 +61,7 @@ final class DjlPyTorchModel implements CompiledModel {
         }
         NdArrays.checkInputs(id, inputs, given);
         // Every array of this run (inputs, outputs, temporaries) dies with this manager.
-        try (NDManager run = model.getNDManager().newSubManager()) {
+        try (var fp = FloatingPointMode.enter(denormals); NDManager run = model.getNDManager().newSubManager()) {
             NDList in = new NDList(inputs.size());
             for (TensorInfo info : inputs) {
                 Tensor t = given.get(info.name());

@@ -1,6 +1,9 @@
 package dev.sameface.djl;
 
 import dev.sameface.api.SamefaceHome;
+import dev.sameface.api.engine.Availability;
+import dev.sameface.api.engine.EngineOptions;
+import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.InferenceEngineProvider;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
@@ -117,6 +120,16 @@ final class Fixtures {
         return ServiceLoader.load(InferenceEngineProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no engine provider named " + name + " on the class path"));
+    }
+
+    /** A new engine of that name; fails the test with the reason when the engine is unavailable here. */
+    static InferenceEngine engine(String name, EngineOptions options) {
+        InferenceEngineProvider provider = provider(name);
+        Availability a = provider.availability();
+        if (!a.available()) {
+            fail(name + " unavailable: " + a.reason());
+        }
+        return provider.create(options);
     }
 
     /** count photos of different people spread over LFW, deterministically. */

@@ -7,7 +7,9 @@ import ai.onnxruntime.OrtSession;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.EngineOptions;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
@@ -19,15 +21,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * ONNX Runtime on the CPU execution provider. Sessions are created with the thread counts of {@link EngineOptions}
  * (1 and 1 by default), sequential execution, and spinning disabled so an idle session does not burn a core.
+ * Loads and runs happen under the engine's {@link Denormals} setting, restoring the caller's floating-point mode.
  */
 public final class OnnxRuntimeEngine implements InferenceEngine {
     private final OrtEnvironment env;
     private final EngineOptions options;
+    private final Denormals denormals;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     OnnxRuntimeEngine(EngineOptions options) {
         this.options = options;
-        try {
+        this.denormals = Denormals.of(options);
+        try (var fp = FloatingPointMode.enter(denormals)) {
             this.env = environment();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
             throw new FaceException(ErrorCode.ENGINE_UNAVAILABLE, "ONNX Runtime failed to start: " + e.getMessage(), e);
@@ -52,7 +57,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     @Override
     public String description() {
         return "ONNX Runtime " + env.getVersion() + " CPU, " + options.intraOpThreads() + " intra-op / "
-                + options.interOpThreads() + " inter-op thread(s), sequential";
+                + options.interOpThreads() + " inter-op thread(s), sequential, " + denormals.description();
     }
 
     @Override
@@ -64,7 +69,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     public CompiledModel load(ModelSource source) {
         ensureOpen();
         Path file = source.pick(name(), formats()).getValue();
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+        try (var fp = FloatingPointMode.enter(denormals); OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(options.intraOpThreads());
             so.setInterOpNumThreads(options.interOpThreads());
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -72,8 +77,11 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
             // Without this the single worker spins after each run, which shows as 100% CPU between calls.
             so.addConfigEntry("session.intra_op.allow_spinning", "0");
             so.addConfigEntry("session.inter_op.allow_spinning", "0");
+            // ORT applies this to the session's own worker threads; the caller's thread is the scope's job (ORT
+            // itself sets it on the thread that creates the process's first session only, and never restores it).
+            so.addConfigEntry("session.set_denormal_as_zero", denormals == Denormals.FLUSH ? "1" : "0");
             OrtSession session = env.createSession(file.toString(), so);
-            return new OnnxRuntimeModel(source.id(), env, session);
+            return new OnnxRuntimeModel(source.id(), env, session, denormals);
         } catch (OrtException e) {
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE,
                     "ONNX Runtime cannot load model " + source.id() + " from " + file + ": " + e.getMessage(), e);

@@ -10,6 +10,8 @@ import ai.onnxruntime.TensorInfo;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.Tensor;
 
 import java.nio.ByteBuffer;
@@ -28,12 +30,14 @@ final class OnnxRuntimeModel implements CompiledModel {
     private final OrtSession session;
     private final List<dev.sameface.api.engine.TensorInfo> inputs;
     private final List<dev.sameface.api.engine.TensorInfo> outputs;
+    private final Denormals denormals;
     private boolean closed;
 
-    OnnxRuntimeModel(String id, OrtEnvironment env, OrtSession session) throws OrtException {
+    OnnxRuntimeModel(String id, OrtEnvironment env, OrtSession session, Denormals denormals) throws OrtException {
         this.id = id;
         this.env = env;
         this.session = session;
+        this.denormals = denormals;
         this.inputs = describe(session.getInputInfo());
         this.outputs = describe(session.getOutputInfo());
     }
@@ -63,7 +67,7 @@ final class OnnxRuntimeModel implements CompiledModel {
             throw new IllegalStateException("model " + id + " is closed");
         }
         Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
+        try (var fp = FloatingPointMode.enter(denormals)) {
             for (var e : in.entrySet()) {
                 Tensor t = e.getValue();
                 FloatBuffer fb = t.buffer().duplicate().rewind();

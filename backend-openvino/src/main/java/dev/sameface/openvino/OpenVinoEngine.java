@@ -3,7 +3,9 @@ package dev.sameface.openvino;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.EngineOptions;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
@@ -27,7 +29,8 @@ import java.util.Set;
  * <p>Engine properties ({@link EngineOptions#properties()}): {@code precision} = {@code f32} (default) or
  * {@code bf16} (faster on CPUs with AVX512_BF16/AMX, at an accuracy cost); {@code cacheDir} = a directory for
  * OpenVINO's compiled-model cache, so that a second start imports the compiled blob instead of compiling;
- * {@code openvino.<KEY>} = any raw OpenVINO CPU property, for experiments. Other keys are left to other engines.
+ * {@code openvino.<KEY>} = any raw OpenVINO CPU property, for experiments; {@code denormals} = {@code flush}
+ * (default) or {@code keep}, as every engine (docs/floating-point.md). Other keys are left to other engines.
  */
 public final class OpenVinoEngine implements InferenceEngine {
     static final String DEVICE = "CPU";
@@ -40,19 +43,28 @@ public final class OpenVinoEngine implements InferenceEngine {
     private final Path cacheDir;
     private final String deviceName;
     private final String capabilities;
+    private final Denormals denormals;
     private boolean closed;
 
     OpenVinoEngine(OpenVino ov, EngineOptions options) {
         this.ov = ov;
+        this.denormals = Denormals.of(options);
         this.compileProperties = Collections.unmodifiableMap(compileProperties(options));
         String cache = options.property("cacheDir", "");
         this.cacheDir = cache.isBlank() ? null : Path.of(cache).toAbsolutePath();
-        this.core = ov.createCore();
-        try {
-            this.deviceName = core.property(DEVICE, "FULL_DEVICE_NAME");
-            this.capabilities = core.property(DEVICE, "OPTIMIZATION_CAPABILITIES");
+        OpenDenormalsSetting.acquire(denormals);
+        // Loading the CPU plugin runs native initialisation on this thread: under the engine's mode as well.
+        try (var fp = FloatingPointMode.enter(denormals)) {
+            this.core = ov.createCore();
+            try {
+                this.deviceName = core.property(DEVICE, "FULL_DEVICE_NAME");
+                this.capabilities = core.property(DEVICE, "OPTIMIZATION_CAPABILITIES");
+            } catch (RuntimeException e) {
+                core.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            core.close();
+            OpenDenormalsSetting.release();
             throw e;
         }
     }
@@ -68,6 +80,9 @@ public final class OpenVinoEngine implements InferenceEngine {
      * <li>INFERENCE_PRECISION_HINT=f32: the CPU plugin defaults to bf16 on CPUs that have it, which drifts from the
      * other engines; bf16 is an explicit option.</li>
      * <li>ENABLE_CPU_PINNING=NO so that OpenVINO never changes the affinity of the caller's thread.</li>
+     * <li>CPU_DENORMALS_OPTIMIZATION=YES for {@code denormals=flush}, NO for {@code keep}: OpenVINO sets FTZ/DAZ on
+     * the compiling thread and its stream threads; unset, it keeps whatever mode that thread happened to have. On
+     * the caller's thread the engine's {@link FloatingPointMode} scope sets it, and restores it afterwards.</li>
      * </ul>
      */
     static Map<String, String> compileProperties(EngineOptions options) {
@@ -81,6 +96,7 @@ public final class OpenVinoEngine implements InferenceEngine {
         p.put("NUM_STREAMS", options.intraOpThreads() == 1 ? "0" : "1");
         p.put("INFERENCE_PRECISION_HINT", precision);
         p.put("ENABLE_CPU_PINNING", "NO");
+        p.put("CPU_DENORMALS_OPTIMIZATION", Denormals.of(options) == Denormals.FLUSH ? "YES" : "NO");
         String cache = options.property("cacheDir", "");
         if (!cache.isBlank()) {
             p.put("CACHE_DIR", Path.of(cache).toAbsolutePath().toString());
@@ -103,7 +119,7 @@ public final class OpenVinoEngine implements InferenceEngine {
         return "OpenVINO " + ov.version() + " " + DEVICE + " (" + deviceName + "), "
                 + compileProperties.get("INFERENCE_NUM_THREADS") + " inference thread(s), "
                 + ("0".equals(compileProperties.get("NUM_STREAMS")) ? "on the caller's thread" : compileProperties.get("NUM_STREAMS") + " stream")
-                + ", precision " + precisionNote()
+                + ", precision " + precisionNote() + ", " + denormals.description()
                 + (cacheDir == null ? "" : ", model cache " + cacheDir);
     }
 
@@ -137,20 +153,26 @@ public final class OpenVinoEngine implements InferenceEngine {
             throw new FaceException(ErrorCode.MODEL_MISSING, "model " + source.id() + " file " + file
                     + " does not exist (run: ./sameface models fetch)");
         }
-        OvCompiledModel compiled;
-        if (cacheDir != null) {
-            compiled = core.compileModelFromFile(file, DEVICE, compileProperties);
-        } else {
-            try (OvModel model = core.readModel(file, null)) {
-                compiled = core.compileModel(model, DEVICE, compileProperties);
+        OpenDenormalsSetting.acquire(denormals);
+        try (var fp = FloatingPointMode.enter(denormals)) {
+            OvCompiledModel compiled;
+            if (cacheDir != null) {
+                compiled = core.compileModelFromFile(file, DEVICE, compileProperties);
+            } else {
+                try (OvModel model = core.readModel(file, null)) {
+                    compiled = core.compileModel(model, DEVICE, compileProperties);
+                }
             }
-        }
-        try {
-            OnnxGraphNames names = graphNames(picked.getKey(), file);
-            List<String> outputNames = source.outputNames().isEmpty() ? names.outputs() : source.outputNames();
-            return new OpenVinoModel(ov, source.id(), compiled, names.inputs(), outputNames);
+            try {
+                OnnxGraphNames names = graphNames(picked.getKey(), file);
+                List<String> outputNames = source.outputNames().isEmpty() ? names.outputs() : source.outputNames();
+                return new OpenVinoModel(ov, source.id(), compiled, names.inputs(), outputNames, denormals);
+            } catch (RuntimeException e) {
+                compiled.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            compiled.close();
+            OpenDenormalsSetting.release();
             throw e;
         }
     }
@@ -183,6 +205,10 @@ public final class OpenVinoEngine implements InferenceEngine {
             return;
         }
         closed = true;
-        core.close();
+        try {
+            core.close();
+        } finally {
+            OpenDenormalsSetting.release();
+        }
     }
 }

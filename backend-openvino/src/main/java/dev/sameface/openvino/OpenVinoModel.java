@@ -3,6 +3,8 @@ package dev.sameface.openvino;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.Denormals;
+import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.api.engine.TensorInfo;
 import dev.sameface.openvino.binding.OpenVino;
@@ -37,15 +39,19 @@ public final class OpenVinoModel implements CompiledModel {
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
     private final String precision;
+    private final Denormals denormals;
     private boolean closed;
 
     /**
      * @param inputNames  the names callers use for the inputs (the ONNX graph's), resolved to ports by name; a port
      *                    none of them names keeps OpenVINO's "any" name
      * @param outputNames the same for outputs
+     * @param denormals   the floating-point mode each inference runs under
      */
-    OpenVinoModel(OpenVino ov, String id, OvCompiledModel compiled, List<String> inputNames, List<String> outputNames) {
+    OpenVinoModel(OpenVino ov, String id, OvCompiledModel compiled, List<String> inputNames, List<String> outputNames,
+                  Denormals denormals) {
         this.ov = ov;
+        this.denormals = denormals;
         this.id = id;
         this.compiled = compiled;
         this.inputPorts = rename(compiled.inputs(), inputNames, compiled::inputByName);
@@ -109,7 +115,7 @@ public final class OpenVinoModel implements CompiledModel {
         }
         checkNames(in);
         List<OvTensor> bound = new ArrayList<>(inputPorts.size());
-        try {
+        try (var fp = FloatingPointMode.enter(denormals)) {
             for (int i = 0; i < inputPorts.size(); i++) {
                 OvPort port = inputPorts.get(i);
                 Tensor t = in.get(port.name());
@@ -165,7 +171,11 @@ public final class OpenVinoModel implements CompiledModel {
             return;
         }
         closed = true;
-        request.close();
-        compiled.close();
+        try {
+            request.close();
+            compiled.close();
+        } finally {
+            OpenDenormalsSetting.release();
+        }
     }
 }

@@ -3,8 +3,9 @@ package dev.sameface.api.engine;
 import java.util.Map;
 
 /**
- * Settings every engine honours, plus engine-specific string properties (DJL's habit), e.g. OpenVINO's
- * {@code precision=bf16} or {@code cacheDir=/path}. The default is one thread for everything, as FRVT requires.
+ * Settings every engine honours, plus string properties (DJL's habit): {@code denormals=flush|keep}, which every
+ * engine reads ({@link Denormals}), and engine-specific ones, e.g. OpenVINO's {@code precision=bf16} or
+ * {@code cacheDir=/path}. The default is one thread for everything, as FRVT requires.
  */
 public record EngineOptions(int intraOpThreads, int interOpThreads, Map<String, String> properties) {
     public EngineOptions {
