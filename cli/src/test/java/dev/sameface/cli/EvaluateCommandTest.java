@@ -7,14 +7,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
+import static dev.sameface.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,16 +28,6 @@ class EvaluateCommandTest {
 
     @TempDir
     Path dir;
-
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SamefaceCommand.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** root/Name/*.jpg with copies of the first five LFW photos of each person. */
     private Path people() throws IOException {
@@ -64,7 +53,7 @@ class EvaluateCommandTest {
         List<String> args = new ArrayList<>(List.of("evaluate"));
         args.addAll(common);
         args.addAll(List.of("--fmr", "0.5,1e-3", "--out", out.toString(), "--json"));
-        Run eval = run(args);
+        CliRun eval = run(args);
         assertThat(eval.exit()).as(eval.err()).isZero();
         assertThat(eval.out()).isEqualTo(Files.readString(out.resolve("result.json"))).doesNotContainPattern(CAMEL_CASE_KEY);
         JsonNode r = Json.MAPPER.readTree(eval.out());
@@ -82,7 +71,7 @@ class EvaluateCommandTest {
         Path cfg = dir.resolve("calibrated.yaml");
         List<String> cal = new ArrayList<>(List.of("calibrate", "--fmr", "0.5", "--write-config", cfg.toString(), "--json"));
         cal.addAll(common);
-        Run calibrate = run(cal);
+        CliRun calibrate = run(cal);
         assertThat(calibrate.exit()).as(calibrate.err()).isZero();
         assertThat(calibrate.out()).doesNotContainPattern(CAMEL_CASE_KEY);
         JsonNode k = Json.MAPPER.readTree(calibrate.out());
@@ -94,7 +83,7 @@ class EvaluateCommandTest {
 
         List<String> text = new ArrayList<>(List.of("calibrate", "--fmr", "0.5", "--write-config", cfg.toString()));
         text.addAll(common);
-        Run plain = run(text);
+        CliRun plain = run(text);
         assertThat(plain.exit()).as(plain.err()).isZero();
         assertThat(plain.out()).startsWith("threshold " + k.at("/threshold").asText() + " at FMR ")
                 .contains("written to " + cfg).hasLineCount(1);
@@ -102,7 +91,7 @@ class EvaluateCommandTest {
 
     @Test
     void theCommandsAreOnTheCommandLineWithoutReflection() {
-        Run help = run(List.of("--help"));
+        CliRun help = run(List.of("--help"));
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("evaluate").contains("calibrate");
         Iterator<String> names = SamefaceCommand.commandLine().getSubcommands().keySet().iterator();
@@ -117,22 +106,22 @@ class EvaluateCommandTest {
         Path store = dir.resolve("store");
         int cores = Runtime.getRuntime().availableProcessors();
         for (String threads : List.of("0", String.valueOf(cores + 1))) {
-            Run e = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--store", store.toString(),
+            CliRun e = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--store", store.toString(),
                     "--threads", threads, "--out", dir.resolve("out").toString()));
             assertThat(e.exit()).isEqualTo(2);
             assertThat(e.err().strip()).startsWith("sameface: config error: --threads " + threads + " is outside 1.." + cores)
                     .doesNotContain("\n");
-            Run c = run(List.of("calibrate", "--fmr", "1e-1", "--protocol", "folders", "--root", root.toString(),
+            CliRun c = run(List.of("calibrate", "--fmr", "1e-1", "--protocol", "folders", "--root", root.toString(),
                     "--store", store.toString(), "--threads", threads, "--write-config", dir.resolve("c.yaml").toString()));
             assertThat(c.exit()).isEqualTo(2);
             assertThat(c.err()).contains("--threads " + threads + " is outside 1.." + cores);
         }
-        Run fmr = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--fmr", "2",
+        CliRun fmr = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--fmr", "2",
                 "--store", store.toString()));
         assertThat(fmr.exit()).isEqualTo(2);
         assertThat(fmr.err()).contains("--fmr targets must be between 0 and 1, got 2.0");
         // A matcher nobody registered is refused by name before enrolment (the evaluation honours the matcher).
-        Run matcher = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--store", store.toString(),
+        CliRun matcher = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--store", store.toString(),
                 "--set", "matcher.plugin=hamming", "--threads", "1", "--out", dir.resolve("out").toString()));
         assertThat(matcher.exit()).isEqualTo(2);
         assertThat(matcher.err()).contains("unknown matcher plugin 'hamming'").contains("cosine");

@@ -7,12 +7,11 @@ import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
+import static dev.sameface.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code sameface match} compares two stored templates with the matcher and threshold only: no model is loaded. */
@@ -20,19 +19,9 @@ class MatchCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path template(String person, int index) {
         Path t = dir.resolve(person + "_" + index + ".sft");
-        Run r = run("template", TestData.lfw(person, index).toString(), "-o", t.toString());
+        CliRun r = run("template", TestData.lfw(person, index).toString(), "-o", t.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         return t;
     }
@@ -43,14 +32,14 @@ class MatchCommandTest {
         Path a = template("Colin_Powell", 1);
         Path b = template("Colin_Powell", 2);
         Path c = template("Serena_Williams", 1);
-        Run verify = run("verify", "--json", TestData.lfw("Colin_Powell", 1).toString(), TestData.lfw("Colin_Powell", 2).toString());
+        CliRun verify = run("verify", "--json", TestData.lfw("Colin_Powell", 1).toString(), TestData.lfw("Colin_Powell", 2).toString());
         assertThat(verify.exit()).as(verify.err()).isZero();
 
         Path emptyHome = Files.createDirectories(dir.resolve("empty-home"));
         String before = System.getProperty("sameface.home");
         System.setProperty("sameface.home", emptyHome.toString());
         try {
-            Run same = run("match", "--json", a.toString(), b.toString());
+            CliRun same = run("match", "--json", a.toString(), b.toString());
             assertThat(same.exit()).as(same.err()).isZero();
             JsonNode s = Json.MAPPER.readTree(same.out());
             assertThat(s.get("same").asBoolean()).isTrue();
@@ -59,7 +48,7 @@ class MatchCommandTest {
             assertThat(s.get("score").asDouble()).isEqualTo(v.get("score").asDouble());
             assertThat(s.get("threshold").asDouble()).isEqualTo(v.get("threshold").asDouble());
 
-            Run different = run("match", a.toString(), c.toString());
+            CliRun different = run("match", a.toString(), c.toString());
             assertThat(different.exit()).as(different.err()).isZero();
             assertThat(different.out()).contains("DIFFERENT people");
         } finally {
@@ -84,11 +73,11 @@ class MatchCommandTest {
         Path f1 = Files.write(dir.resolve("f1.sft"), TemplateCodec.encode(foreign));
         Path f2 = Files.write(dir.resolve("f2.sft"), TemplateCodec.encode(foreign));
 
-        Run mixed = run("match", a.toString(), f1.toString());
+        CliRun mixed = run("match", a.toString(), f1.toString());
         assertThat(mixed.exit()).isEqualTo(6);
         assertThat(mixed.err()).contains("templates come from different models");
 
-        Run foreignPair = run("match", f1.toString(), f2.toString());
+        CliRun foreignPair = run("match", f1.toString(), f2.toString());
         assertThat(foreignPair.exit()).isEqualTo(6);
         assertThat(foreignPair.err().strip()).contains("template was made by model another-model@0123456789abcdef")
                 .contains("this pipeline uses " + real.modelFingerprint());
