@@ -110,6 +110,11 @@ public final class Evaluation {
     private final Options options;
     private final Progress progress;
 
+    /**
+     * For callers that bring their own protocol reading; most want {@link #run(Request, Progress)}.
+     *
+     * @param scorer scores the configurations whose matcher is cosine; other matchers score through the Matcher SPI
+     */
     public Evaluation(ExtractorFactory factory, PairScorer scorer, Options options, Progress progress) {
         this.factory = factory;
         this.scorer = scorer;
