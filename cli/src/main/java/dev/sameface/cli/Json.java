@@ -1,28 +1,27 @@
 package dev.sameface.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sameface.evaluation.JsonWriter;
 import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.StageTimings;
 
-/** JSON output for {@code --json}: one object per invocation on stdout. */
+/**
+ * JSON output for {@code --json}: one object per invocation on stdout, written by the one {@link JsonWriter} that
+ * also writes {@code result.json}, with snake_case keys (docs/configuration.md lists them per command).
+ */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER = JsonWriter.MAPPER;
 
     private Json() {
     }
 
     static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return JsonWriter.object();
     }
 
     static String write(Object o) {
-        try {
-            return MAPPER.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new dev.sameface.api.FaceException(dev.sameface.api.ErrorCode.INTERNAL_ERROR, "cannot write JSON: " + e.getMessage(), e);
-        }
+        return JsonWriter.write(o);
     }
 
     static ObjectNode timings(StageTimings t) {

@@ -4,8 +4,8 @@ import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Template;
 import dev.sameface.api.TemplateCodec;
-import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
+import dev.sameface.pipeline.TemplateComparator;
 import dev.sameface.pipeline.Verification;
 import dev.sameface.pipeline.image.ImageDecoder;
 import picocli.CommandLine.Command;
@@ -44,8 +44,9 @@ final class MatchCommand implements Callable<Integer> {
             throw new FaceException(ErrorCode.TEMPLATE_MISMATCH, "templates come from different models (" + ta.modelFingerprint() + " vs "
                     + tb.modelFingerprint() + "); re-enrol both photos with one model");
         }
-        try (FacePipeline p = Pipelines.create(pipeline.resolve())) {
-            Verification v = p.verify(ta, tb);
+        // Two vectors need the matcher, the threshold and the embedding-space check, not the detector or embedder.
+        try (TemplateComparator comparator = Pipelines.matcherOnly(pipeline.resolve())) {
+            Verification v = comparator.verify(ta, tb);
             var out = spec.commandLine().getOut();
             if (json) {
                 var n = Json.object();

@@ -14,7 +14,7 @@ import java.io.PrintWriter;
                 "the configured threshold, which is calibrated to hold the false-match rate (FMR) at 1e-3 on LFW:",
                 "about one impostor pair in a thousand is accepted."},
         subcommands = {VerifyCommand.class, TemplateCommand.class, MatchCommand.class, ModelsCommand.class, BenchCommand.class,
-                ModelBenchCommand.class, CommandLine.HelpCommand.class})
+                ModelBenchCommand.class, EvaluateCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
 public final class SamefaceCommand {
 
     /** Held so the level sticks: JUL keeps loggers weakly. */
@@ -36,9 +36,6 @@ public final class SamefaceCommand {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SamefaceCommand());
-        for (String extra : Extensions.subcommands()) {
-            addIfPresent(cl, extra);
-        }
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             FaceException fe = find(e);
             if (fe != null) {
@@ -49,18 +46,6 @@ public final class SamefaceCommand {
             return ErrorCode.INTERNAL_ERROR.exitCode();
         });
         return cl;
-    }
-
-    private static void addIfPresent(CommandLine cl, String className) {
-        // Commands from optional modules (evaluation, benchmarks) join when their jar is on the class path.
-        try {
-            Object cmd = Class.forName(className).getDeclaredConstructor().newInstance();
-            cl.addSubcommand(cmd);
-        } catch (ClassNotFoundException e) {
-            // Module not on the class path: the command is simply not offered.
-        } catch (ReflectiveOperationException e) {
-            throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot create command " + className + ": " + e.getMessage(), e);
-        }
     }
 
     private static FaceException find(Throwable e) {

@@ -5,11 +5,10 @@ import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.sameface.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command as a user runs it, on real LFW photos with the default (registry-fetched) pipeline. */
@@ -17,26 +16,16 @@ class SamefaceCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void verifySaysSameForOnePersonAndDifferentForTwo() throws Exception {
-        Run same = run("verify", "--json", TestData.lfw("George_W_Bush", 1).toString(), TestData.lfw("George_W_Bush", 2).toString());
+        CliRun same = run("verify", "--json", TestData.lfw("George_W_Bush", 1).toString(), TestData.lfw("George_W_Bush", 2).toString());
         assertThat(same.exit()).as(same.err()).isZero();
         JsonNode s = Json.MAPPER.readTree(same.out());
         assertThat(s.get("same").asBoolean()).isTrue();
         assertThat(s.get("score").asDouble()).isGreaterThanOrEqualTo(s.get("threshold").asDouble());
         assertThat(s.get("a").get("timings").get("embed_ms").asDouble()).isPositive();
 
-        Run diff = run("verify", TestData.lfw("George_W_Bush", 1).toString(), TestData.lfw("Serena_Williams", 1).toString());
+        CliRun diff = run("verify", TestData.lfw("George_W_Bush", 1).toString(), TestData.lfw("Serena_Williams", 1).toString());
         assertThat(diff.exit()).isZero();
         assertThat(diff.out()).contains("DIFFERENT people").contains("threshold:").contains("detect").contains("embed");
     }
@@ -47,21 +36,21 @@ class SamefaceCommandTest {
         Path b = dir.resolve("b.sft");
         assertThat(run("template", TestData.lfw("Colin_Powell", 1).toString(), "-o", a.toString()).exit()).isZero();
         assertThat(run("template", TestData.lfw("Colin_Powell", 2).toString(), "-o", b.toString()).exit()).isZero();
-        Run m = run("match", "--json", a.toString(), b.toString());
+        CliRun m = run("match", "--json", a.toString(), b.toString());
         assertThat(m.exit()).as(m.err()).isZero();
         assertThat(Json.MAPPER.readTree(m.out()).get("same").asBoolean()).isTrue();
     }
 
     @Test
     void errorsAreOneLineWithATypedExitCode() throws Exception {
-        Run missing = run("verify", "/nonexistent/a.jpg", TestData.lfw("Colin_Powell", 1).toString());
+        CliRun missing = run("verify", "/nonexistent/a.jpg", TestData.lfw("Colin_Powell", 1).toString());
         assertThat(missing.exit()).isEqualTo(4);
         assertThat(missing.err().strip()).isEqualTo("sameface: input location error: no such file: /nonexistent/a.jpg");
 
         // A photo that exists but holds no readable image is a failed enrolment: decided "different", with the reason.
         Path text = dir.resolve("photo.jpg");
         Files.writeString(text, "not a photo");
-        Run unreadable = run("verify", text.toString(), TestData.lfw("Colin_Powell", 1).toString());
+        CliRun unreadable = run("verify", text.toString(), TestData.lfw("Colin_Powell", 1).toString());
         assertThat(unreadable.exit()).isZero();
         assertThat(unreadable.out()).contains("DIFFERENT").contains("not a readable image");
 
@@ -69,12 +58,12 @@ class SamefaceCommandTest {
         Files.writeString(junk, "not a template");
         Path good = dir.resolve("good.sft");
         run("template", TestData.lfw("Colin_Powell", 1).toString(), "-o", good.toString());
-        Run corrupt = run("match", junk.toString(), good.toString());
+        CliRun corrupt = run("match", junk.toString(), good.toString());
         assertThat(corrupt.exit()).isEqualTo(6);
         assertThat(corrupt.err().strip().lines().count()).isEqualTo(1);
         assertThat(corrupt.err()).contains("junk.sft").doesNotContain("Exception").doesNotContain("\tat ");
 
-        Run badEngine = run("verify", "--engine", "tensorrt", good.toString(), good.toString());
+        CliRun badEngine = run("verify", "--engine", "tensorrt", good.toString(), good.toString());
         assertThat(badEngine.exit()).isEqualTo(2);
         assertThat(badEngine.err()).contains("unknown engine 'tensorrt'").contains("onnxruntime");
     }
@@ -83,7 +72,7 @@ class SamefaceCommandTest {
     void noFaceTemplateExitsWithTheNoFaceCode() throws Exception {
         Path text = dir.resolve("notes.jpg");
         Files.writeString(text, "hello");
-        Run r = run("template", text.toString(), "-o", dir.resolve("t.sft").toString());
+        CliRun r = run("template", text.toString(), "-o", dir.resolve("t.sft").toString());
         assertThat(r.exit()).isEqualTo(4);
         assertThat(r.out()).contains("failed template");
         assertThat(Files.exists(dir.resolve("t.sft"))).isTrue();
@@ -91,7 +80,7 @@ class SamefaceCommandTest {
 
     @Test
     void helpExplainsTheThreshold() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.out()).contains("FMR").contains("1e-3");
     }
 }

@@ -16,4 +16,9 @@ public record ConfigurationSpec(String label, Path configFile, Map<String, Strin
         Objects.requireNonNull(label);
         overrides = Map.copyOf(overrides);
     }
+
+    /** The built-in configuration, labelled {@code default}. */
+    public static ConfigurationSpec defaults() {
+        return new ConfigurationSpec("default", null, Map.of());
+    }
 }

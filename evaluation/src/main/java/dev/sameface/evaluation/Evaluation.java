@@ -1,5 +1,11 @@
 package dev.sameface.evaluation;
 
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.Pipelines;
+import dev.sameface.pipeline.TemplateComparator;
+import dev.sameface.pipeline.config.PipelineConfig;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,10 +17,21 @@ import java.util.Map;
 
 /**
  * Runs a protocol through one or more pipeline configurations: enrol every image once per fingerprint (through
- * the template store), score all pairs on the template matrix, and compute the FRVT metrics. Configurations with
- * the same fingerprint share templates; so do later runs.
+ * the template store), score all pairs on the template matrix with each configuration's matcher, and compute the
+ * FRVT metrics. Configurations with the same fingerprint share templates; so do later runs.
+ *
+ * <p>The entry point is {@link #run(Request, Progress)}:
+ * <pre>{@code
+ * EvaluationResult r = Evaluation.run(new Evaluation.Request(
+ *         new ProtocolSpec.LfwPairs(Path.of("lfw/pairs.txt"), null), null,
+ *         List.of(ConfigurationSpec.defaults()), Evaluation.Options.defaults()), Progress.silent());
+ * ReportWriter.write(r, Path.of("eval-lfw"));   // result.json, report.md, charts
+ * }</pre>
+ * {@link Calibration} turns the same run into a threshold written into a configuration file.
  */
 public final class Evaluation {
+    /** The built-in matcher's name: cosine of unit vectors, scored by the dot-product kernel. */
+    static final String COSINE = "cosine";
     public static final List<Double> DEFAULT_TARGETS = List.of(1e-2, 1e-3, 1e-4, 1e-5);
 
     /**
@@ -29,6 +46,7 @@ public final class Evaluation {
                           int threads) {
         public Options {
             targetFmrs = List.copyOf(targetFmrs);
+            checkTargets("target FMRs", targetFmrs);
             Enrolment.checkThreads("enrolment threads", threads);
         }
 
@@ -42,11 +60,61 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * One evaluation.
+     *
+     * @param protocol       the comparisons whose FNMR at fixed FMR is measured
+     * @param accuracyPairs  an LFW-format pairs file whose n-fold accuracy is reported too, from the same templates
+     *                       (images under {@link ProtocolSpec#accuracyRoot}); null for none
+     * @param configurations the pipelines to evaluate, at least one; all on one DET chart
+     */
+    public record Request(ProtocolSpec protocol, Path accuracyPairs, List<ConfigurationSpec> configurations, Options options) {
+        public Request {
+            java.util.Objects.requireNonNull(protocol, "protocol");
+            java.util.Objects.requireNonNull(options, "options");
+            configurations = List.copyOf(configurations);
+            if (configurations.isEmpty()) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, "an evaluation needs at least one configuration");
+            }
+        }
+    }
+
+    /** Evaluates with the real face pipeline of each configuration. */
+    public static EvaluationResult run(Request request, Progress progress) {
+        return run(request, new PipelineExtractorFactory(), progress);
+    }
+
+    /** Evaluates with templates from {@code factory}'s extractors (the pipeline's, or a test's own). */
+    public static EvaluationResult run(Request request, ExtractorFactory factory, Progress progress) {
+        PairSet pairs = request.protocol().read();
+        PairSet accuracy = request.accuracyPairs() == null ? null
+                : LfwPairsProtocol.read(request.accuracyPairs(), request.protocol().accuracyRoot(request.accuracyPairs()), true);
+        return new Evaluation(factory, new PairScorer(), request.options(), progress)
+                .run(pairs, accuracy, request.configurations(), request.protocol().samplingSeed());
+    }
+
+    /**
+     * @param name what the user set, for the message (e.g. {@code --fmr})
+     * @throws FaceException CONFIG_ERROR for a target outside (0, 1)
+     */
+    public static void checkTargets(String name, List<Double> targets) {
+        for (double t : targets) {
+            if (!(t > 0 && t < 1)) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, name + " must be between 0 and 1, got " + t);
+            }
+        }
+    }
+
     private final ExtractorFactory factory;
     private final PairScorer scorer;
     private final Options options;
     private final Progress progress;
 
+    /**
+     * For callers that bring their own protocol reading; most want {@link #run(Request, Progress)}.
+     *
+     * @param scorer scores the configurations whose matcher is cosine; other matchers score through the Matcher SPI
+     */
     public Evaluation(ExtractorFactory factory, PairScorer scorer, Options options, Progress progress) {
         this.factory = factory;
         this.scorer = scorer;
@@ -67,14 +135,20 @@ public final class Evaluation {
         Split split = Split.of(pairs);
         Images images = Images.of(pairs, accuracyPairs);
         Map<String, TemplateStore> stores = new HashMap<>();
+        List<TemplateComparator> comparators = new ArrayList<>();
         Enrolment.Digests digests = new Enrolment.Digests();
         List<EvaluationResult.Configuration> results = new ArrayList<>();
         try {
+            // Every configuration's matcher before any enrolment: a bad one fails in a second, not after hours.
+            List<PairScoring> scorings = new ArrayList<>();
             for (ConfigurationSpec spec : specs) {
-                results.add(runOne(pairs, split, images, accuracyPairs, spec, stores, digests));
+                scorings.add(scoringFor(spec, comparators));
+            }
+            for (int i = 0; i < specs.size(); i++) {
+                results.add(runOne(pairs, split, images, accuracyPairs, specs.get(i), scorings.get(i), stores, digests));
             }
         } finally {
-            closeAll(stores);
+            closeAll(stores.values(), comparators);
         }
         EvaluationResult.Protocol protocol = new EvaluationResult.Protocol(pairs.name(), pairs.images().size(),
                 split.genuineLeft.length, split.impostorLeft.length, pairs.genuineSubjectCount(), seed, pairs.folds(),
@@ -83,8 +157,23 @@ public final class Evaluation {
                 protocol, options.targetFmrs(), results, new LinkedHashMap<>());
     }
 
+    /**
+     * How a configuration's pairs are scored: with its configured matcher. Cosine, the built-in matcher, is the dot
+     * product of unit vectors and keeps the fast kernel; any other matcher plugin scores through the Matcher SPI, so
+     * the figures are those of the matcher production will use.
+     */
+    private PairScoring scoringFor(ConfigurationSpec spec, List<TemplateComparator> comparators) {
+        PipelineConfig config = PipelineExtractorFactory.config(spec);
+        if (COSINE.equals(config.matcher().plugin())) {
+            return scorer;
+        }
+        TemplateComparator comparator = Pipelines.matcherOnly(config);
+        comparators.add(comparator);
+        return new MatcherScoring(comparator.matcherName(), comparator.matcher());
+    }
+
     private EvaluationResult.Configuration runOne(PairSet pairs, Split split, Images images, PairSet accuracyPairs,
-                                                  ConfigurationSpec spec,
+                                                  ConfigurationSpec spec, PairScoring scorer,
                                                   Map<String, TemplateStore> stores, Enrolment.Digests digests) {
         String fingerprint;
         String description;
@@ -135,22 +224,27 @@ public final class Evaluation {
         }
         return new EvaluationResult.Configuration(spec.label(),
                 spec.configFile() == null ? "(built-in defaults)" : spec.configFile().toString(), spec.overrides(),
-                fingerprint, description, enrolled.stats(), genuine.length, impostor.length, scorer.kernel().name(), m.dimension(),
+                fingerprint, description, enrolled.stats(), genuine.length, impostor.length, scorer.name(), m.dimension(),
                 seconds, seconds > 0 ? comparisons / seconds : 0, cpuSeconds, cpuSeconds > 0 ? comparisons / cpuSeconds : 0,
                 points, folds,
                 scores.det(options.detPoints()), scores.histogram(options.histogramBins()));
     }
 
-    private static void closeAll(Map<String, TemplateStore> stores) {
+    private static void closeAll(Iterable<TemplateStore> stores, List<TemplateComparator> comparators) {
+        List<AutoCloseable> all = new ArrayList<>();
+        stores.forEach(all::add);
+        all.addAll(comparators);
         RuntimeException first = null;
-        for (TemplateStore s : stores.values()) {
+        for (AutoCloseable c : all) {
             try {
-                s.close();
-            } catch (RuntimeException e) {
+                c.close();
+            } catch (Exception e) {
+                RuntimeException r = e instanceof RuntimeException re ? re
+                        : new FaceException(ErrorCode.INTERNAL_ERROR, "cannot close " + c + ": " + e.getMessage(), e);
                 if (first == null) {
-                    first = e;
+                    first = r;
                 } else {
-                    first.addSuppressed(e);
+                    first.addSuppressed(r);
                 }
             }
         }

@@ -20,7 +20,7 @@ public record EvaluationResult(String tool, String createdAt, Protocol protocol,
     }
 
     /**
-     * @param scoringKernel          which dot-product kernel scored
+     * @param scoringKernel          what scored: the dot-product kernel (cosine) or the configured matcher plugin
      * @param dimension              template vector length
      * @param comparisonsPerSecond   genuine + impostor comparisons per second of wall time, one thread
      * @param comparisonsPerCpuSecond the same per second of this thread's CPU time (steadier on a shared machine)

@@ -1,12 +1,12 @@
 package dev.sameface.evaluation;
 
 /**
- * Cosine scores of many pairs over a {@link TemplateMatrix} (rows are unit vectors, so cosine = dot product).
+ * Cosine scores of many pairs, the fast way over a {@link TemplateMatrix} (rows are unit vectors, so cosine = dot product).
  * Pairs are visited tile by tile — both rows of a pair inside one block of {@code tileRows} x {@code tileRows}
  * rows — so the rows being read stay in cache however the pairs were sampled. A comparison with a failed template
  * scores {@link Float#NEGATIVE_INFINITY}: below every threshold, i.e. a non-match, NIST's convention.
  */
-public final class PairScorer {
+public final class PairScorer implements PairScoring {
     public static final int DEFAULT_TILE_ROWS = 256;
     private final DotKernel kernel;
     private final int tileRows;
@@ -27,10 +27,16 @@ public final class PairScorer {
         return kernel;
     }
 
+    @Override
+    public String name() {
+        return kernel.name();
+    }
+
     /**
      * Runs the kernels long enough for the JIT to compile them, so that a measured scoring speed is the steady one
      * and not the interpreter's (matters for small protocols, where compilation would dominate).
      */
+    @Override
     public void warmUp(TemplateMatrix m) {
         if (m.rows() == 0) {
             return;
@@ -48,7 +54,7 @@ public final class PairScorer {
         }
     }
 
-    /** Scores of pairs {@code (left[i], right[i])}, in the order given. */
+    @Override
     public float[] score(TemplateMatrix m, int[] left, int[] right, Progress.Bar bar) {
         if (left.length != right.length) {
             throw new IllegalArgumentException("left and right differ in length");

@@ -1,7 +1,5 @@
 package dev.sameface.evaluation;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 
@@ -15,8 +13,6 @@ import java.util.stream.Collectors;
 
 /** Writes a run's {@code result.json}, {@code report.md} and charts into one folder. */
 public final class ReportWriter {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private ReportWriter() {
     }
 
@@ -40,12 +36,44 @@ public final class ReportWriter {
         return result;
     }
 
+    /** {@code result.json}'s text (snake_case keys, see docs/evaluation.md), which {@code evaluate --json} prints too. */
     public static String json(EvaluationResult result) {
-        try {
-            return JSON.writeValueAsString(result) + "\n";
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot serialise the result: " + e.getMessage(), e);
+        return JsonWriter.write(result) + "\n";
+    }
+
+    /** What a person reads on the console: per configuration, the operating points and where the report is. */
+    public static String summary(EvaluationResult r, Path out) {
+        StringBuilder sb = new StringBuilder();
+        EvaluationResult.Protocol p = r.protocol();
+        sb.append(String.format(Locale.ROOT, "%s: %,d images, %,d genuine and %,d impostor comparisons%n",
+                p.name(), p.images(), p.genuine(), p.impostors()));
+        for (EvaluationResult.Configuration c : r.configurations()) {
+            Enrolment.Stats s = c.templates();
+            sb.append(String.format(Locale.ROOT, "%n%s  (templates: %,d computed, %,d reused; FTE %s = %,d failed; scoring %,.0f comparisons/s)%n",
+                    c.label(), s.computed(), s.reused(), Charts.percent(s.fte()), s.failed(), c.comparisonsPerSecond()));
+            for (OperatingPoint o : c.operatingPoints()) {
+                if (!o.measured()) {
+                    sb.append(String.format(Locale.ROOT, "  FMR %-5s  %s%n", Charts.fmrLabel(o.targetFmr()),
+                            OperatingPoint.NOT_ENOUGH_IMPOSTORS.equals(o.status())
+                                    ? String.format(Locale.ROOT, "not enough impostors (%,d, need %,d)", o.impostors(), o.impostorsNeeded())
+                                    : o.status()));
+                    continue;
+                }
+                sb.append(String.format(Locale.ROOT, "  FMR %-5s  T = %.5f  FNMR %s [%s, %s] over all pairs",
+                        Charts.fmrLabel(o.targetFmr()), o.threshold(), Charts.percent(o.fnmr()),
+                        Charts.percent(o.fnmrInterval().low()), Charts.percent(o.fnmrInterval().high())));
+                if (o.fnmrPerIdentity() != null) {
+                    sb.append(String.format(Locale.ROOT, "; %s per identity", Charts.percent(o.fnmrPerIdentity())));
+                }
+                sb.append(String.format(Locale.ROOT, "  (FMR achieved %s)%n", Charts.percent(o.fmr())));
+            }
+            if (c.lfwAccuracy() != null) {
+                sb.append(String.format(Locale.ROOT, "  %d-fold accuracy %.2f%% ± %.2f%%%n",
+                        c.lfwAccuracy().accuracy().length, 100 * c.lfwAccuracy().mean(), 100 * c.lfwAccuracy().std()));
+            }
         }
+        sb.append(String.format(Locale.ROOT, "%nReport: %s%n", out.resolve("report.md")));
+        return sb.toString();
     }
 
     public static String markdown(EvaluationResult r) {

@@ -1,15 +1,13 @@
 package dev.sameface.evaluation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The whole evaluate/calibrate flow on synthetic templates: store reuse, metrics wiring, reports, charts. */
+/**
+ * The whole evaluate/calibrate flow through the library's entry points ({@link Evaluation#run(Evaluation.Request,
+ * ExtractorFactory, Progress)}, {@link Calibration}) on synthetic templates: store reuse, metrics wiring, reports,
+ * charts. The commands over them are tested in the cli module, on real photos.
+ */
 class EvaluationTest {
     @TempDir
     Path tmp;
@@ -46,13 +49,11 @@ class EvaluationTest {
         Path root = SyntheticFaces.people(tmp.resolve("people"), 200, 6);
         Path store = tmp.resolve("store");
         Path out = tmp.resolve("out");
-        StringWriter text = new StringWriter();
-        CommandLine cli = new CommandLine(new EvaluateCommand(factory()));
-        cli.setOut(new PrintWriter(text));
-        int code = cli.execute("--protocol", "folders", "--root", root.toString(), "--impostors", "15000",
-                "--seed", "7", "--set", "embedder.options.flip-tta=true", "--store", store.toString(),
-                "--out", out.toString(), "--json");
-        assertThat(code).isEqualTo(0);
+        List<ConfigurationSpec> specs = List.of(ConfigurationSpec.defaults(), new ConfigurationSpec("default + flip-tta=true", null,
+                Map.of("embedder.options.flip-tta", "true")));
+        EvaluationResult result = Evaluation.run(new Evaluation.Request(new ProtocolSpec.IdentityFolders(root, 15000, 7), null,
+                specs, new Evaluation.Options(Evaluation.DEFAULT_TARGETS, 7, store, 200, 100)), factory(), Progress.silent());
+        ReportWriter.write(result, out);
         int images = 0;
         for (int p = 0; p < 200; p++) {
             images += 1 + p % 6;
@@ -60,21 +61,29 @@ class EvaluationTest {
         assertThat(calls("default")).isEqualTo(images);
         assertThat(calls("default + flip-tta=true")).isEqualTo(images);
 
-        JsonNode json = new ObjectMapper().readTree(text.toString());
+        // result.json is what evaluate --json prints; its keys are snake_case, like every --json output.
+        JsonNode json = JsonWriter.MAPPER.readTree(out.resolve("result.json").toFile());
+        assertThat(Files.readString(out.resolve("result.json"))).isEqualTo(ReportWriter.json(result))
+                .doesNotContainPattern("\"[a-z]+[A-Z][A-Za-z]*\"\\s*:");
         assertThat(json.at("/protocol/impostors").asInt()).isEqualTo(15000);
         assertThat(json.at("/protocol/seed").asLong()).isEqualTo(7);
         JsonNode c0 = json.at("/configurations/0");
         assertThat(c0.at("/templates/computed").asInt()).isEqualTo(images);
         assertThat(c0.at("/templates/failed").asInt()).isPositive();
-        assertThat(c0.at("/operatingPoints/0/status").asText()).isEqualTo("ok");
-        assertThat(c0.at("/operatingPoints/0/targetFmr").asDouble()).isEqualTo(1e-2);
-        assertThat(c0.at("/operatingPoints/0/fmr").asDouble()).isLessThanOrEqualTo(1e-2);
-        assertThat(c0.at("/operatingPoints/1/status").asText()).isEqualTo("not enough impostors");
-        assertThat(c0.at("/operatingPoints/1/fnmr").isNull() || c0.at("/operatingPoints/1/fnmr").isMissingNode()).isTrue();
+        assertThat(c0.at("/operating_points/0/status").asText()).isEqualTo("ok");
+        assertThat(c0.at("/operating_points/0/target_fmr").asDouble()).isEqualTo(1e-2);
+        assertThat(c0.at("/operating_points/0/fmr").asDouble()).isLessThanOrEqualTo(1e-2);
+        assertThat(c0.at("/operating_points/1/status").asText()).isEqualTo("not enough impostors");
+        assertThat(c0.at("/operating_points/1/fnmr").isNull() || c0.at("/operating_points/1/fnmr").isMissingNode()).isTrue();
         // Failed templates are non-matches: FNMR can never fall below the share of genuine pairs they touch.
-        assertThat(c0.at("/operatingPoints/0/fnmr").asDouble()).isPositive();
-        assertThat(c0.at("/operatingPoints/0/fnmrPerIdentity").isNumber()).isTrue();
+        assertThat(c0.at("/operating_points/0/fnmr").asDouble()).isPositive();
+        assertThat(c0.at("/operating_points/0/fnmr_per_identity").isNumber()).isTrue();
         assertThat(json.at("/configurations/1/label").asText()).isEqualTo("default + flip-tta=true");
+        // The file reads back into the result (docs/evaluation.md promises it).
+        EvaluationResult back = JsonWriter.MAPPER.readValue(out.resolve("result.json").toFile(), EvaluationResult.class);
+        assertThat(back.configurations().getFirst().operatingPoints())
+                .isEqualTo(result.configurations().getFirst().operatingPoints());
+        assertThat(back.configurations().getFirst().templates()).isEqualTo(result.configurations().getFirst().templates());
 
         for (String f : List.of("result.json", "report.md", "det.png", "det.svg", "histogram-default.png",
                 "histogram-default-flip-tta-true.png")) {
@@ -88,15 +97,12 @@ class EvaluationTest {
 
         // A rerun with another impostor sample computes nothing: every template comes from the store.
         opened.clear();
-        StringWriter again = new StringWriter();
-        CommandLine cli2 = new CommandLine(new EvaluateCommand(factory()));
-        cli2.setOut(new PrintWriter(again));
-        assertThat(cli2.execute("--protocol", "folders", "--root", root.toString(), "--impostors", "12000",
-                "--seed", "8", "--set", "embedder.options.flip-tta=true", "--store", store.toString(),
-                "--out", tmp.resolve("out2").toString())).isEqualTo(0);
+        EvaluationResult again = Evaluation.run(new Evaluation.Request(new ProtocolSpec.IdentityFolders(root, 12000, 8), null,
+                specs, new Evaluation.Options(Evaluation.DEFAULT_TARGETS, 8, store, 200, 100)), factory(), Progress.silent());
+        String summary = ReportWriter.summary(again, tmp.resolve("out2"));
         assertThat(calls("default")).isZero();
         assertThat(calls("default + flip-tta=true")).isZero();
-        assertThat(again.toString()).contains("0 computed").contains("FMR 1e-2").contains("not enough impostors");
+        assertThat(summary).contains("0 computed").contains("FMR 1e-2").contains("not enough impostors");
     }
 
     @Test
@@ -104,29 +110,25 @@ class EvaluationTest {
         Path root = SyntheticFaces.people(tmp.resolve("people"), 200, 5);
         Path store = tmp.resolve("store");
         Path cfg = tmp.resolve("calibrated.yaml");
-        StringWriter json = new StringWriter();
-        CommandLine cal = new CommandLine(new CalibrateCommand(factory()));
-        cal.setOut(new PrintWriter(json));
-        assertThat(cal.execute("--fmr", "1e-3", "--protocol", "folders", "--root", root.toString(),
-                "--impostors", "100000", "--store", store.toString(), "--write-config", cfg.toString(), "--json"))
-                .isEqualTo(0);
-        JsonNode j = new ObjectMapper().readTree(json.toString());
-        double threshold = j.at("/threshold").asDouble();
+        ProtocolSpec protocol = new ProtocolSpec.IdentityFolders(root, 100000, 42);
+        Calibration.Result r = Calibration.calibrate(new Calibration.Request(protocol, ConfigurationSpec.defaults(), 1e-3,
+                cfg, store, 1, 42), factory(), Progress.silent());
         String yaml = Files.readString(cfg);
-        assertThat(yaml).contains("threshold: " + ThresholdWriter.format((float) j.at("/operatingPoint/threshold").asDouble()));
+        assertThat(yaml).contains("threshold: " + ThresholdWriter.format(r.operatingPoint().threshold()));
         assertThat(yaml).contains("threshold-fmr: \"1e-3 on identity folders");
-        assertThat(threshold).isGreaterThanOrEqualTo(j.at("/operatingPoint/threshold").floatValue());
+        assertThat(Double.parseDouble(r.thresholdText())).isGreaterThanOrEqualTo(r.operatingPoint().threshold());
+        assertThat(r.operatingPoint().fmr()).isLessThanOrEqualTo(1e-3);
+        assertThat(r.summary()).contains("threshold " + r.thresholdText() + " at FMR 1e-3").contains(cfg.toString());
 
-        StringWriter err = new StringWriter();
-        CommandLine tooFew = new CommandLine(new CalibrateCommand(factory()));
-        tooFew.setErr(new PrintWriter(err));
-        tooFew.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println(e.getMessage());
-            return 2;
-        });
-        assertThat(tooFew.execute("--fmr", "1e-4", "--protocol", "folders", "--root", root.toString(),
-                "--impostors", "100000", "--store", store.toString(), "--write-config", cfg.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("not enough impostors");
+        // The same run evaluated reports the threshold that was written.
+        EvaluationResult e = Evaluation.run(new Evaluation.Request(protocol, null, List.of(ConfigurationSpec.defaults()),
+                new Evaluation.Options(List.of(1e-3), 42, store, 50, 50)), factory(), Progress.silent());
+        assertThat(e.configurations().getFirst().operatingPoints().getFirst().threshold()).isEqualTo(r.threshold());
+
+        assertThatThrownBy(() -> Calibration.calibrate(new Calibration.Request(protocol, ConfigurationSpec.defaults(), 1e-4,
+                cfg, store, 1, 42), factory(), Progress.silent()))
+                .isInstanceOf(FaceException.class).hasMessageContaining("not enough impostors")
+                .extracting(t -> ((FaceException) t).code()).isEqualTo(ErrorCode.CONFIG_ERROR);
     }
 
     @Test

@@ -5,7 +5,6 @@ import dev.sameface.api.FaceException;
 import dev.sameface.api.Template;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -296,27 +295,18 @@ class ParallelEnrolmentTest {
     void threadsOutsideOneToTheCoresAreAConfigurationError() throws Exception {
         Path root = SyntheticFaces.people(tmp.resolve("people"), 20, 3);
         int cores = Runtime.getRuntime().availableProcessors();
+        ProtocolSpec protocol = new ProtocolSpec.IdentityFolders(root, 100, 1);
         for (int threads : new int[]{0, cores + 1}) {
-            for (Object command : List.of(new EvaluateCommand(synthetic()), new CalibrateCommand(synthetic()))) {
-                StringWriter err = new StringWriter();
-                CommandLine cli = new CommandLine(command);
-                cli.setErr(new PrintWriter(err));
-                cli.setExecutionExceptionHandler((e, c, p) -> {
-                    c.getErr().println(((FaceException) e).code() + ": " + e.getMessage());
-                    return 2;
-                });
-                List<String> args = new ArrayList<>(List.of("--protocol", "folders", "--root", root.toString(),
-                        "--impostors", "100", "--store", tmp.resolve("store").toString(), "--threads", "" + threads));
-                args.addAll(command instanceof CalibrateCommand
-                        ? List.of("--fmr", "1e-1", "--write-config", tmp.resolve("c.yaml").toString())
-                        : List.of("--out", tmp.resolve("out").toString()));
-                assertThat(cli.execute(args.toArray(String[]::new))).isEqualTo(2);
-                assertThat(err.toString()).contains("CONFIG_ERROR: --threads " + threads + " is outside 1.." + cores);
-            }
+            assertThatThrownBy(() -> Evaluation.run(new Evaluation.Request(protocol, null, List.of(ConfigurationSpec.defaults()),
+                    new Evaluation.Options(Evaluation.DEFAULT_TARGETS, 1, tmp.resolve("store"), 10, 10, threads)), synthetic(),
+                    Progress.silent()))
+                    .isInstanceOf(FaceException.class).hasMessageContaining(threads + " is outside 1.." + cores);
+            assertThatThrownBy(() -> Calibration.calibrate(new Calibration.Request(protocol, ConfigurationSpec.defaults(), 1e-1,
+                    tmp.resolve("c.yaml"), tmp.resolve("store"), threads, 1), synthetic(), Progress.silent()))
+                    .isInstanceOf(FaceException.class).hasMessageContaining(threads + " is outside 1.." + cores);
         }
         assertThat(tmp.resolve("store")).doesNotExist();
-        assertThatThrownBy(() -> new Evaluation.Options(Evaluation.DEFAULT_TARGETS, 1, tmp, 10, 10, 0))
-                .isInstanceOf(FaceException.class).hasMessageContaining("0 is outside 1.." + cores);
+        assertThat(tmp.resolve("c.yaml")).doesNotExist();
     }
 
     private static Enrolment.Result enrolAll(List<Path> images, Recording factory, Path storeDir, int threads) {

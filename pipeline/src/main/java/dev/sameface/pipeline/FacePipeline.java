@@ -30,7 +30,7 @@ public final class FacePipeline implements AutoCloseable {
     private final Detector detector;
     private final Aligner aligner;
     private final Embedder embedder;
-    private final Matcher matcher;
+    private final TemplateComparator comparator;
     private final Engines engines;
     private final Resources resources;
     private final FaceSelection selection;
@@ -45,7 +45,8 @@ public final class FacePipeline implements AutoCloseable {
         this.detector = detector;
         this.aligner = aligner;
         this.embedder = embedder;
-        this.matcher = matcher;
+        // The resources are the pipeline's: the comparator must not close them on its own.
+        this.comparator = new TemplateComparator(matcher, config.matcher().plugin(), embedder.fingerprint(), config.threshold(), null);
         this.engines = engines;
         this.resources = resources;
         this.selection = FaceSelection.parse(config.faceSelection());
@@ -82,10 +83,7 @@ public final class FacePipeline implements AutoCloseable {
 
     /** The configured decision threshold, or a CONFIG_ERROR when the configuration has none. */
     public double threshold() {
-        if (config.threshold() == null) {
-            throw new FaceException(ErrorCode.CONFIG_ERROR, "the configuration has no threshold; calibrate one with: sameface calibrate");
-        }
-        return config.threshold();
+        return comparator.threshold();
     }
 
     /** One line per stage: plugin, model, engine and its version. */
@@ -161,50 +159,18 @@ public final class FacePipeline implements AutoCloseable {
      */
     public double similarity(Template a, Template b) {
         ensureOpen();
-        for (Template t : List.of(a, b)) {
-            if (!t.modelFingerprint().equals(embedder.fingerprint())) {
-                throw new FaceException(ErrorCode.TEMPLATE_MISMATCH, "template was made by model " + t.modelFingerprint()
-                        + ", this pipeline uses " + embedder.fingerprint() + "; re-enrol the image with this pipeline");
-            }
-            if (t.isFailed()) {
-                throw new FaceException(t.failure(), "template is a failed enrolment (" + t.failure() + "); it matches nothing");
-            }
-        }
-        return matcher.similarity(a.embedding(), b.embedding());
+        return comparator.similarity(a, b);
     }
 
     /** Compares two templates against the configured threshold. */
     public Verification verify(Template a, Template b) {
-        return decide(new Enrolment(a, List.of(), null, new StageTimings(0, 0, 0, 0)), new Enrolment(b, List.of(), null, new StageTimings(0, 0, 0, 0)));
+        ensureOpen();
+        return comparator.verify(a, b);
     }
 
     /** Enrols two images and decides whether they show the same person. */
     public Verification verify(Path a, Path b) {
-        return decide(enrol(a), enrol(b));
-    }
-
-    private Verification decide(Enrolment ea, Enrolment eb) {
-        double threshold = threshold();
-        for (var e : List.of(ea, eb)) {
-            if (e.template().isFailed()) {
-                String which = e == ea ? "first" : "second";
-                return new Verification(Double.NaN, threshold, false, which + " image: " + reason(e.template().failure()), ea, eb, 0);
-            }
-        }
-        long t0 = System.nanoTime();
-        double s = similarity(ea.template(), eb.template());
-        long dt = System.nanoTime() - t0;
-        return new Verification(s, threshold, s >= threshold, s >= threshold ? "score at or above threshold" : "score below threshold", ea, eb, dt);
-    }
-
-    private static String reason(ErrorCode code) {
-        return switch (code) {
-            case NO_FACE -> "no face found";
-            case IMAGE_DECODE_ERROR -> "not a readable image";
-            case IMAGE_SIZE_REFUSED -> "image size refused";
-            case INPUT_LOCATION_ERROR -> "file not found or unreadable";
-            default -> code.name();
-        };
+        return comparator.decide(enrol(a), enrol(b));
     }
 
     private void ensureOpen() {

@@ -6,6 +6,8 @@ import com.google.inject.ProvisionException;
 import com.google.inject.spi.Message;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.api.Matcher;
+import dev.sameface.api.MatcherProvider;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.registry.EngineRegistry;
@@ -38,6 +40,48 @@ public final class Pipelines {
             injector.getInstance(Resources.class).close();
             throw e;
         }
+    }
+
+    /**
+     * What comparing two templates needs, and nothing more: the configured matcher, threshold and embedding space.
+     * No detector and no embedder is built, so a matcher that needs no model loads none (the model cache may be
+     * empty); the embedding space comes from the model manifest.
+     */
+    public static TemplateComparator matcherOnly(PipelineConfig config) {
+        return matcherOnly(config, ModelCache.standard());
+    }
+
+    public static TemplateComparator matcherOnly(PipelineConfig config, ModelCache cache) {
+        StageRegistry stages = StageRegistry.load();
+        String space = embeddingSpace(config, stages, cache);
+        MatcherProvider provider = stages.matcher(config.matcher().plugin());
+        Resources resources = new Resources();
+        try {
+            // Engines open lazily: only a matcher that loads a model starts one.
+            Engines engines = new Engines(EngineRegistry.load(), config, resources);
+            Matcher matcher = provider.create(new PipelineStageContext("matcher", config.matcher(), provider,
+                    config.engineFor(config.matcher()), engines, cache, resources));
+            return new TemplateComparator(matcher, provider.name(), space, config.threshold(), resources);
+        } catch (RuntimeException e) {
+            resources.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The model fingerprint the configured embedder gives its templates, {@code <model id>@<first 16 hex digits of
+     * the weights' SHA-256>} (see {@link dev.sameface.api.Template}), read from the manifest without the weights.
+     */
+    static String embeddingSpace(PipelineConfig config, StageRegistry stages, ModelCache cache) {
+        String model = config.embedder().model();
+        if (model == null || model.isBlank()) {
+            model = stages.embedder(config.embedder().plugin()).defaultModel();
+        }
+        if (model == null) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "embedder plugin '" + config.embedder().plugin()
+                    + "' needs a 'model' to say which embedding space templates belong to");
+        }
+        return model + "@" + cache.manifest().model(model).sha256().substring(0, 16);
     }
 
     /** Guice wraps what a provider throws; callers should see our typed error, not Guice's. */

@@ -1,7 +1,8 @@
-package dev.sameface.evaluation;
+package dev.sameface.cli;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.evaluation.ConfigurationSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
-package dev.sameface.evaluation;
+package dev.sameface.cli;
 
+import dev.sameface.evaluation.Enrolment;
 import picocli.CommandLine.Option;
 
 /** How many pipelines enrol missing images: the option {@code evaluate} and {@code calibrate} share (a picocli mixin). */
-public final class EnrolmentOptions {
+final class EnrolmentOptions {
     @Option(names = "--threads", paramLabel = "N",
             description = "Enrol on N threads, each with its own single-threaded pipeline, 1..cores (default: every "
                     + "core this JVM sees). Templates and figures are the same for any N.")
@@ -12,7 +13,7 @@ public final class EnrolmentOptions {
     /**
      * @throws dev.sameface.api.FaceException CONFIG_ERROR when {@code --threads} is outside 1..cores
      */
-    public int threads() {
+    int threads() {
         return threads == null ? Enrolment.defaultThreads() : Enrolment.checkThreads("--threads", threads);
     }
 }

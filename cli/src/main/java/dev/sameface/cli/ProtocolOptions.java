@@ -1,16 +1,16 @@
-package dev.sameface.evaluation;
+package dev.sameface.cli;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.evaluation.ProtocolSpec;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Which comparisons to make: the options {@code evaluate} and {@code calibrate} share (a picocli mixin). */
-public final class ProtocolOptions {
+final class ProtocolOptions {
     /** The protocols on the command line. */
-    public enum Kind { pairs, folders, list }
+    enum Kind { pairs, folders, list }
 
     @Option(names = "--protocol", required = true, paramLabel = "pairs|folders|list",
             description = "pairs: LFW pairs.txt format (folds, same/different lines); folders: root/Name/*.jpg, all "
@@ -37,35 +37,25 @@ public final class ProtocolOptions {
     long seed;
 
     /** @throws FaceException CONFIG_ERROR when the options of the chosen protocol are missing */
-    public PairSet read() {
+    ProtocolSpec spec() {
         return switch (protocol) {
             case pairs -> {
                 require(pairs, "--pairs FILE");
-                yield LfwPairsProtocol.read(pairs, root != null ? root : defaultPairsRoot(pairs), true);
+                yield new ProtocolSpec.LfwPairs(pairs, root);
             }
             case folders -> {
                 require(root, "--root DIR");
-                yield IdentityFolderProtocol.read(root, impostors, seed);
+                yield new ProtocolSpec.IdentityFolders(root, impostors, seed);
             }
             case list -> {
                 require(list, "--list FILE");
-                yield PairListProtocol.read(list, root, true);
+                yield new ProtocolSpec.PairList(list, root);
             }
         };
     }
 
-    /** {@code images_deepfunneled/} beside a pairs file when it exists (LFW's layout), else the file's folder. */
-    static Path defaultPairsRoot(Path pairsFile) {
-        Path parent = pairsFile.toAbsolutePath().getParent();
-        return Files.isDirectory(parent.resolve("images_deepfunneled")) ? parent.resolve("images_deepfunneled") : parent;
-    }
-
-    /** The seed for the record: only the folders protocol samples. */
-    public Long samplingSeed() {
-        return protocol == Kind.folders ? seed : null;
-    }
-
-    public long seed() {
+    /** Seeds the bootstrap over people (and, for folders, the impostor sample). */
+    long seed() {
         return seed;
     }
 
