@@ -1,0 +1,181 @@
+package dev.sameface.pipeline.image;
+
+import dev.sameface.api.Image;
+import dev.sameface.api.engine.ModelSpec;
+import dev.sameface.api.engine.Tensor;
+
+/**
+ * One model input that a stage owns and refills for every image: bilinear resize (pixel-centre mapping as
+ * cv::resize INTER_LINEAR, zero border), colour order, {@code (v - mean) * scale} and layout in one pass over
+ * per-column index/weight tables, into a float[] that is copied into the tensor's direct buffer in one bulk put.
+ *
+ * <p>The arithmetic is that of sampling each pixel with {@link ImageOps#bilinear} (the same float products, added in
+ * the same order; a tap outside the image gets weight 0, and adding {@code p * 0} changes nothing), so the values are
+ * bit-identical to the per-pixel formulation, which matters for models fed raw 0..255 values (YuNet: scale 1).
+ *
+ * <p>Not thread-safe: one packer per stage instance, and a stage is used by one thread at a time. {@link #pack}
+ * returns the same tensor every call (a new one only when the size changes), so the caller must be done with it
+ * before packing the next image. Handing it to {@code CompiledModel.run} and packing again afterwards is safe with
+ * every engine here, because each is finished with its inputs when run() returns: onnxruntime wraps the buffer in an
+ * OnnxTensor closed in run()'s finally; openvino binds the memory to its infer request, which the next run() rebinds
+ * before inferring; djl-onnxruntime copies it and djl-pytorch wraps it in a per-run NDManager closed on return. All
+ * of them copy their outputs.
+ */
+public final class TensorPacker {
+    private final ModelSpec spec;
+    private final int channels;
+    private Tensor tensor;
+    private float[] values = new float[0];
+    // Per output column: byte offset of the left and right tap in a source row, and their weights (0 outside).
+    private int[] leftTap = new int[0];
+    private int[] rightTap = new int[0];
+    private float[] leftWeight = new float[0];
+    private float[] rightWeight = new float[0];
+
+    public TensorPacker(ModelSpec spec) {
+        this.spec = spec;
+        this.channels = spec.colorOrder() == ModelSpec.ColorOrder.GRAY ? 1 : 3;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /**
+     * The region (sx, sy, sw, sh) of {@code img} resampled to {@code dw} x {@code dh}, as a [1, C, dh, dw] (NCHW) or
+     * [1, dh, dw, C] (NHWC) tensor prepared as the spec says; pixels outside the image read as 0. The tensor is this
+     * packer's own and is overwritten by the next call.
+     */
+    public Tensor pack(Image img, double sx, double sy, double sw, double sh, int dw, int dh) {
+        ensureCapacity(dw, dh);
+        columnTables(img, sx, sw / dw, dw);
+        int w = img.width();
+        int h = img.height();
+        int ch = img.format().channels();
+        byte[] px = img.pixels();
+        double fy = sh / dh;
+        float mean = (float) spec.mean();
+        float scale = (float) spec.scale();
+        int plane = dw * dh;
+        boolean nchw = spec.layout() == ModelSpec.Layout.NCHW;
+        // Where channel k of output pixel o goes: o * pixelStride + k * channelStride.
+        int pixelStride = nchw || channels == 1 ? 1 : 3;
+        int channelStride = nchw ? plane : 1;
+        boolean bgr = spec.colorOrder() == ModelSpec.ColorOrder.BGR;
+        int redAt = bgr ? 2 * channelStride : 0;
+        int blueAt = bgr ? 0 : 2 * channelStride;
+        int greenAt = channelStride;
+        float[] out = values;
+        int[] lt = leftTap;
+        int[] rt = rightTap;
+        float[] lw = leftWeight;
+        float[] rw = rightWeight;
+        for (int y = 0; y < dh; y++) {
+            double srcY = sy + (y + 0.5) * fy - 0.5;
+            int y0 = (int) Math.floor(srcY);
+            float ay = (float) (srcY - y0);
+            boolean topIn = y0 >= 0 && y0 < h;
+            boolean bottomIn = y0 + 1 >= 0 && y0 + 1 < h;
+            float topW = topIn ? 1 - ay : 0f;
+            float bottomW = bottomIn ? ay : 0f;
+            int top = topIn ? y0 * w * ch : 0;
+            int bottom = bottomIn ? (y0 + 1) * w * ch : 0;
+            int rowOut = y * dw;
+            if (ch == 3 && channels == 3) {
+                for (int x = 0; x < dw; x++) {
+                    float w00 = topW * lw[x];
+                    float w01 = topW * rw[x];
+                    float w10 = bottomW * lw[x];
+                    float w11 = bottomW * rw[x];
+                    int a = top + lt[x];
+                    int b = top + rt[x];
+                    int c = bottom + lt[x];
+                    int d = bottom + rt[x];
+                    float r = (px[a] & 0xff) * w00 + (px[b] & 0xff) * w01 + (px[c] & 0xff) * w10 + (px[d] & 0xff) * w11;
+                    float g = (px[a + 1] & 0xff) * w00 + (px[b + 1] & 0xff) * w01 + (px[c + 1] & 0xff) * w10 + (px[d + 1] & 0xff) * w11;
+                    float bl = (px[a + 2] & 0xff) * w00 + (px[b + 2] & 0xff) * w01 + (px[c + 2] & 0xff) * w10 + (px[d + 2] & 0xff) * w11;
+                    int o = (rowOut + x) * pixelStride;
+                    out[o + redAt] = (r - mean) * scale;
+                    out[o + greenAt] = (g - mean) * scale;
+                    out[o + blueAt] = (bl - mean) * scale;
+                }
+            } else if (ch == 3) {
+                for (int x = 0; x < dw; x++) {
+                    float w00 = topW * lw[x];
+                    float w01 = topW * rw[x];
+                    float w10 = bottomW * lw[x];
+                    float w11 = bottomW * rw[x];
+                    int a = top + lt[x];
+                    int b = top + rt[x];
+                    int c = bottom + lt[x];
+                    int d = bottom + rt[x];
+                    float r = (px[a] & 0xff) * w00 + (px[b] & 0xff) * w01 + (px[c] & 0xff) * w10 + (px[d] & 0xff) * w11;
+                    float g = (px[a + 1] & 0xff) * w00 + (px[b + 1] & 0xff) * w01 + (px[c + 1] & 0xff) * w10 + (px[d + 1] & 0xff) * w11;
+                    float bl = (px[a + 2] & 0xff) * w00 + (px[b + 2] & 0xff) * w01 + (px[c + 2] & 0xff) * w10 + (px[d + 2] & 0xff) * w11;
+                    out[rowOut + x] = (grey(r, g, bl) - mean) * scale;
+                }
+            } else {
+                for (int x = 0; x < dw; x++) {
+                    float w00 = topW * lw[x];
+                    float w01 = topW * rw[x];
+                    float w10 = bottomW * lw[x];
+                    float w11 = bottomW * rw[x];
+                    float v = (px[top + lt[x]] & 0xff) * w00 + (px[top + rt[x]] & 0xff) * w01
+                            + (px[bottom + lt[x]] & 0xff) * w10 + (px[bottom + rt[x]] & 0xff) * w11;
+                    if (channels == 1) {
+                        out[rowOut + x] = (grey(v, v, v) - mean) * scale;
+                    } else {
+                        float s = (v - mean) * scale;
+                        int o = (rowOut + x) * pixelStride;
+                        out[o] = s;
+                        out[o + channelStride] = s;
+                        out[o + 2 * channelStride] = s;
+                    }
+                }
+            }
+        }
+        tensor.buffer().put(0, out, 0, plane * channels);
+        return tensor;
+    }
+
+    /** ITU-R BT.601 luma, as OpenCV's COLOR_RGB2GRAY; the same expression as {@link ImageOps}'s. */
+    static float grey(float r, float g, float b) {
+        return 0.299f * r + 0.587f * g + 0.114f * b;
+    }
+
+    private void columnTables(Image img, double sx, double fx, int dw) {
+        int w = img.width();
+        int ch = img.format().channels();
+        for (int x = 0; x < dw; x++) {
+            double srcX = sx + (x + 0.5) * fx - 0.5;
+            int x0 = (int) Math.floor(srcX);
+            float ax = (float) (srcX - x0);
+            boolean leftIn = x0 >= 0 && x0 < w;
+            boolean rightIn = x0 + 1 >= 0 && x0 + 1 < w;
+            leftTap[x] = leftIn ? x0 * ch : 0;
+            leftWeight[x] = leftIn ? 1 - ax : 0f;
+            rightTap[x] = rightIn ? (x0 + 1) * ch : 0;
+            rightWeight[x] = rightIn ? ax : 0f;
+        }
+    }
+
+    private void ensureCapacity(int dw, int dh) {
+        if (dw <= 0 || dh <= 0) {
+            throw new IllegalArgumentException("tensor size must be positive: " + dw + "x" + dh);
+        }
+        long[] shape = spec.layout() == ModelSpec.Layout.NCHW ? new long[]{1, channels, dh, dw} : new long[]{1, dh, dw, channels};
+        if (tensor == null || !java.util.Arrays.equals(tensor.shape(), shape)) {
+            tensor = Tensor.allocate(shape);
+        }
+        int n = dw * dh * channels;
+        if (values.length < n) {
+            values = new float[n];
+        }
+        if (leftTap.length < dw) {
+            leftTap = new int[dw];
+            rightTap = new int[dw];
+            leftWeight = new float[dw];
+            rightWeight = new float[dw];
+        }
+    }
+}
