@@ -81,7 +81,7 @@ public final class TensorPacker {
             int top = topIn ? y0 * w * ch : 0;
             int bottom = bottomIn ? (y0 + 1) * w * ch : 0;
             int rowOut = y * dw;
-            if (ch == 3 && channels == 3) {
+            if (ch == 3) {
                 for (int x = 0; x < dw; x++) {
                     float w00 = topW * lw[x];
                     float w01 = topW * rw[x];
@@ -94,25 +94,14 @@ public final class TensorPacker {
                     float r = (px[a] & 0xff) * w00 + (px[b] & 0xff) * w01 + (px[c] & 0xff) * w10 + (px[d] & 0xff) * w11;
                     float g = (px[a + 1] & 0xff) * w00 + (px[b + 1] & 0xff) * w01 + (px[c + 1] & 0xff) * w10 + (px[d + 1] & 0xff) * w11;
                     float bl = (px[a + 2] & 0xff) * w00 + (px[b + 2] & 0xff) * w01 + (px[c + 2] & 0xff) * w10 + (px[d + 2] & 0xff) * w11;
-                    int o = (rowOut + x) * pixelStride;
-                    out[o + redAt] = (r - mean) * scale;
-                    out[o + greenAt] = (g - mean) * scale;
-                    out[o + blueAt] = (bl - mean) * scale;
-                }
-            } else if (ch == 3) {
-                for (int x = 0; x < dw; x++) {
-                    float w00 = topW * lw[x];
-                    float w01 = topW * rw[x];
-                    float w10 = bottomW * lw[x];
-                    float w11 = bottomW * rw[x];
-                    int a = top + lt[x];
-                    int b = top + rt[x];
-                    int c = bottom + lt[x];
-                    int d = bottom + rt[x];
-                    float r = (px[a] & 0xff) * w00 + (px[b] & 0xff) * w01 + (px[c] & 0xff) * w10 + (px[d] & 0xff) * w11;
-                    float g = (px[a + 1] & 0xff) * w00 + (px[b + 1] & 0xff) * w01 + (px[c + 1] & 0xff) * w10 + (px[d + 1] & 0xff) * w11;
-                    float bl = (px[a + 2] & 0xff) * w00 + (px[b + 2] & 0xff) * w01 + (px[c + 2] & 0xff) * w10 + (px[d + 2] & 0xff) * w11;
-                    out[rowOut + x] = (grey(r, g, bl) - mean) * scale;
+                    if (channels == 3) {
+                        int o = (rowOut + x) * pixelStride;
+                        out[o + redAt] = (r - mean) * scale;
+                        out[o + greenAt] = (g - mean) * scale;
+                        out[o + blueAt] = (bl - mean) * scale;
+                    } else {
+                        out[rowOut + x] = (grey(r, g, bl) - mean) * scale;
+                    }
                 }
             } else {
                 for (int x = 0; x < dw; x++) {
@@ -138,7 +127,7 @@ public final class TensorPacker {
         return tensor;
     }
 
-    /** ITU-R BT.601 luma, as OpenCV's COLOR_RGB2GRAY; the same expression as {@link ImageOps}'s. */
+    /** ITU-R BT.601 luma, as OpenCV's COLOR_RGB2GRAY. */
     static float grey(float r, float g, float b) {
         return 0.299f * r + 0.587f * g + 0.114f * b;
     }
