@@ -22,6 +22,7 @@ import dev.sameface.api.engine.Tensor;
  * of them copy their outputs.
  */
 public final class TensorPacker {
+    private static final RowBlend BLEND = RowBlend.best();
     private final ModelSpec spec;
     private final int channels;
     private Tensor tensor;
@@ -31,6 +32,12 @@ public final class TensorPacker {
     private int[] rightTap = new int[0];
     private float[] leftWeight = new float[0];
     private float[] rightWeight = new float[0];
+    // Two source rows' taps as floats, [channel][left, right][column], and which source row each holds (-1: none).
+    // Consecutive output rows mostly share a source row, so each is gathered about once.
+    private float[] rowTaps0 = new float[0];
+    private float[] rowTaps1 = new float[0];
+    private int rowTaps0Source = -1;
+    private int rowTaps1Source = -1;
 
     public TensorPacker(ModelSpec spec) {
         this.spec = spec;
@@ -70,6 +77,9 @@ public final class TensorPacker {
         int[] rt = rightTap;
         float[] lw = leftWeight;
         float[] rw = rightWeight;
+        rowTaps0Source = -1;
+        rowTaps1Source = -1;
+        boolean planar = ch == 3 && (nchw || channels == 1);
         for (int y = 0; y < dh; y++) {
             double srcY = sy + (y + 0.5) * fy - 0.5;
             int y0 = (int) Math.floor(srcY);
@@ -81,7 +91,14 @@ public final class TensorPacker {
             int top = topIn ? y0 * w * ch : 0;
             int bottom = bottomIn ? (y0 + 1) * w * ch : 0;
             int rowOut = y * dw;
-            if (ch == 3) {
+            if (planar) {
+                // Out-of-image rows read row 0 with weight 0, as the per-pixel path does.
+                int topRow = topIn ? y0 : 0;
+                int bottomRow = bottomIn ? y0 + 1 : 0;
+                float[] t = taps(img, topRow, bottomRow, dw);
+                float[] b = taps(img, bottomRow, topRow, dw);
+                planarRow(t, b, topW, bottomW, dw, rowOut, redAt, greenAt, blueAt, mean, scale);
+            } else if (ch == 3) {
                 for (int x = 0; x < dw; x++) {
                     float w00 = topW * lw[x];
                     float w01 = topW * rw[x];
@@ -127,6 +144,72 @@ public final class TensorPacker {
         return tensor;
     }
 
+    /**
+     * One output row from two gathered source rows, channel by channel over contiguous arrays ({@link RowBlend}, with
+     * the Vector API when the JVM has it). The float operations are those of the per-pixel path, in the same order.
+     */
+    private void planarRow(float[] t, float[] b, float topW, float bottomW, int dw, int rowOut,
+                           int redAt, int greenAt, int blueAt, float mean, float scale) {
+        float[] out = values;
+        float[] lw = leftWeight;
+        float[] rw = rightWeight;
+        int r0 = 0;
+        int r1 = dw;
+        int g0 = 2 * dw;
+        int g1 = 3 * dw;
+        int b0 = 4 * dw;
+        int b1 = 5 * dw;
+        if (channels == 1) {
+            for (int x = 0; x < dw; x++) {
+                float w00 = topW * lw[x];
+                float w01 = topW * rw[x];
+                float w10 = bottomW * lw[x];
+                float w11 = bottomW * rw[x];
+                float r = t[r0 + x] * w00 + t[r1 + x] * w01 + b[r0 + x] * w10 + b[r1 + x] * w11;
+                float g = t[g0 + x] * w00 + t[g1 + x] * w01 + b[g0 + x] * w10 + b[g1 + x] * w11;
+                float bl = t[b0 + x] * w00 + t[b1 + x] * w01 + b[b0 + x] * w10 + b[b1 + x] * w11;
+                out[rowOut + x] = (grey(r, g, bl) - mean) * scale;
+            }
+            return;
+        }
+        int[] planes = {redAt + rowOut, greenAt + rowOut, blueAt + rowOut};
+        for (int c = 0; c < 3; c++) {
+            BLEND.blend(t, b, 2 * c * dw, (2 * c + 1) * dw, lw, rw, topW, bottomW, out, planes[c], dw, mean, scale);
+        }
+    }
+
+    /** The taps of source row {@code row}, gathered now unless cached; never evicts the cache of row {@code keep}. */
+    private float[] taps(Image img, int row, int keep, int dw) {
+        if (rowTaps0Source == row) {
+            return rowTaps0;
+        }
+        if (rowTaps1Source == row) {
+            return rowTaps1;
+        }
+        boolean first = rowTaps0Source != keep;
+        float[] dst = first ? rowTaps0 : rowTaps1;
+        if (first) {
+            rowTaps0Source = row;
+        } else {
+            rowTaps1Source = row;
+        }
+        byte[] px = img.pixels();
+        int base = row * img.width() * 3;
+        int[] lt = leftTap;
+        int[] rt = rightTap;
+        for (int x = 0; x < dw; x++) {
+            int a = base + lt[x];
+            int b = base + rt[x];
+            dst[x] = px[a] & 0xff;
+            dst[dw + x] = px[b] & 0xff;
+            dst[2 * dw + x] = px[a + 1] & 0xff;
+            dst[3 * dw + x] = px[b + 1] & 0xff;
+            dst[4 * dw + x] = px[a + 2] & 0xff;
+            dst[5 * dw + x] = px[b + 2] & 0xff;
+        }
+        return dst;
+    }
+
     /** ITU-R BT.601 luma, as OpenCV's COLOR_RGB2GRAY. */
     static float grey(float r, float g, float b) {
         return 0.299f * r + 0.587f * g + 0.114f * b;
@@ -161,6 +244,8 @@ public final class TensorPacker {
             values = new float[n];
         }
         if (leftTap.length < dw) {
+            rowTaps0 = new float[6 * dw];
+            rowTaps1 = new float[6 * dw];
             leftTap = new int[dw];
             rightTap = new int[dw];
             leftWeight = new float[dw];
