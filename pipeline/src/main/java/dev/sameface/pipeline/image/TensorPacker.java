@@ -55,6 +55,9 @@ public final class TensorPacker {
      */
     public Tensor pack(Image img, double sx, double sy, double sw, double sh, int dw, int dh) {
         ensureCapacity(dw, dh);
+        if (isCopy(img, sx, sy, sw, sh, dw, dh)) {
+            return copy(img, (int) sx, (int) sy, dw, dh);
+        }
         columnTables(img, sx, sw / dw, dw);
         int w = img.width();
         int h = img.height();
@@ -208,6 +211,39 @@ public final class TensorPacker {
             dst[5 * dw + x] = px[b + 2] & 0xff;
         }
         return dst;
+    }
+
+    /**
+     * Whether the region is a whole-pixel window of an RGB image at its own size (the embedder's aligned crop): every
+     * sample then falls on a pixel centre with weight 1 and the others 0, so resampling gives the pixel itself.
+     */
+    private boolean isCopy(Image img, double sx, double sy, double sw, double sh, int dw, int dh) {
+        return img.format().channels() == 3 && channels == 3 && spec.layout() == ModelSpec.Layout.NCHW
+                && sw == dw && sh == dh && sx == Math.rint(sx) && sy == Math.rint(sy)
+                && sx >= 0 && sy >= 0 && sx + dw <= img.width() && sy + dh <= img.height();
+    }
+
+    /** The window as it is: {@code p * 1 + q * 0 + ...} is {@code p}, so this equals the resampling path bit for bit. */
+    private Tensor copy(Image img, int sx, int sy, int dw, int dh) {
+        byte[] px = img.pixels();
+        float[] out = values;
+        float mean = (float) spec.mean();
+        float scale = (float) spec.scale();
+        int plane = dw * dh;
+        boolean bgr = spec.colorOrder() == ModelSpec.ColorOrder.BGR;
+        int redAt = bgr ? 2 * plane : 0;
+        int blueAt = bgr ? 0 : 2 * plane;
+        for (int y = 0; y < dh; y++) {
+            int src = ((sy + y) * img.width() + sx) * 3;
+            int o = y * dw;
+            for (int x = 0; x < dw; x++, src += 3) {
+                out[redAt + o + x] = ((px[src] & 0xff) - mean) * scale;
+                out[plane + o + x] = ((px[src + 1] & 0xff) - mean) * scale;
+                out[blueAt + o + x] = ((px[src + 2] & 0xff) - mean) * scale;
+            }
+        }
+        tensor.buffer().put(0, out, 0, 3 * plane);
+        return tensor;
     }
 
     /** ITU-R BT.601 luma, as OpenCV's COLOR_RGB2GRAY. */
