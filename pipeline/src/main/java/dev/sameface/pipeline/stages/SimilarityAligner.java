@@ -126,7 +126,8 @@ public final class SimilarityAligner implements Aligner {
                     for (int k = 0; k < 3; k++) {
                         float s = (in[p + k] & 0xff) * w00 + (in[p + 3 + k] & 0xff) * w01 + (in[q + k] & 0xff) * w10
                                 + (in[q + 3 + k] & 0xff) * w11;
-                        out[o + k] = (byte) Math.round(s);
+                        // Math.round(s) for s >= 0, exactly: s + 0.5 is exact in double, and the cast floors it.
+                        out[o + k] = (byte) (int) (s + 0.5d);
                     }
                 } else {
                     ImageOps.bilinear(src, sx, sy, px);
