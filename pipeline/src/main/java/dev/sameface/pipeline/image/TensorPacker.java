@@ -32,6 +32,11 @@ public final class TensorPacker {
     private int[] rightTap = new int[0];
     private float[] leftWeight = new float[0];
     private float[] rightWeight = new float[0];
+    // Per output row: the source row above and below (0 outside) and their weights (0 outside).
+    private int[] topRow = new int[0];
+    private int[] bottomRow = new int[0];
+    private float[] topWeight = new float[0];
+    private float[] bottomWeight = new float[0];
     // Two source rows' taps as floats, [channel][left, right][column], and which source row each holds (-1: none).
     // Consecutive output rows mostly share a source row, so each is gathered about once.
     private float[] rowTaps0 = new float[0];
@@ -58,12 +63,11 @@ public final class TensorPacker {
         if (isCopy(img, sx, sy, sw, sh, dw, dh)) {
             return copy(img, (int) sx, (int) sy, dw, dh);
         }
-        columnTables(img, sx, sw / dw, dw);
+        axisTaps(sx, sw / dw, dw, img.width(), img.format().channels(), leftTap, rightTap, leftWeight, rightWeight);
+        axisTaps(sy, sh / dh, dh, img.height(), 1, topRow, bottomRow, topWeight, bottomWeight);
         int w = img.width();
-        int h = img.height();
         int ch = img.format().channels();
         byte[] px = img.pixels();
-        double fy = sh / dh;
         float mean = (float) spec.mean();
         float scale = (float) spec.scale();
         int plane = dw * dh;
@@ -84,22 +88,15 @@ public final class TensorPacker {
         rowTaps1Source = -1;
         boolean planar = ch == 3 && (nchw || channels == 1);
         for (int y = 0; y < dh; y++) {
-            double srcY = sy + (y + 0.5) * fy - 0.5;
-            int y0 = (int) Math.floor(srcY);
-            float ay = (float) (srcY - y0);
-            boolean topIn = y0 >= 0 && y0 < h;
-            boolean bottomIn = y0 + 1 >= 0 && y0 + 1 < h;
-            float topW = topIn ? 1 - ay : 0f;
-            float bottomW = bottomIn ? ay : 0f;
-            int top = topIn ? y0 * w * ch : 0;
-            int bottom = bottomIn ? (y0 + 1) * w * ch : 0;
+            float topW = topWeight[y];
+            float bottomW = bottomWeight[y];
+            int top = topRow[y] * w * ch;
+            int bottom = bottomRow[y] * w * ch;
             int rowOut = y * dw;
             if (planar) {
                 // Out-of-image rows read row 0 with weight 0, as the per-pixel path does.
-                int topRow = topIn ? y0 : 0;
-                int bottomRow = bottomIn ? y0 + 1 : 0;
-                float[] t = taps(img, topRow, bottomRow, dw);
-                float[] b = taps(img, bottomRow, topRow, dw);
+                float[] t = rowTaps(img, topRow[y], bottomRow[y], dw);
+                float[] b = rowTaps(img, bottomRow[y], topRow[y], dw);
                 planarRow(t, b, topW, bottomW, dw, rowOut, redAt, greenAt, blueAt, mean, scale);
             } else if (ch == 3) {
                 for (int x = 0; x < dw; x++) {
@@ -182,7 +179,7 @@ public final class TensorPacker {
     }
 
     /** The taps of source row {@code row}, gathered now unless cached; never evicts the cache of row {@code keep}. */
-    private float[] taps(Image img, int row, int keep, int dw) {
+    private float[] rowTaps(Image img, int row, int keep, int dw) {
         if (rowTaps0Source == row) {
             return rowTaps0;
         }
@@ -251,19 +248,23 @@ public final class TensorPacker {
         return 0.299f * r + 0.587f * g + 0.114f * b;
     }
 
-    private void columnTables(Image img, double sx, double fx, int dw) {
-        int w = img.width();
-        int ch = img.format().channels();
-        for (int x = 0; x < dw; x++) {
-            double srcX = sx + (x + 0.5) * fx - 0.5;
-            int x0 = (int) Math.floor(srcX);
-            float ax = (float) (srcX - x0);
-            boolean leftIn = x0 >= 0 && x0 < w;
-            boolean rightIn = x0 + 1 >= 0 && x0 + 1 < w;
-            leftTap[x] = leftIn ? x0 * ch : 0;
-            leftWeight[x] = leftIn ? 1 - ax : 0f;
-            rightTap[x] = rightIn ? (x0 + 1) * ch : 0;
-            rightWeight[x] = rightIn ? ax : 0f;
+    /**
+     * For each of {@code n} output samples along one axis, pixel-centre mapped from {@code start} at {@code f} source
+     * pixels per output pixel: the two neighbouring source taps (index * {@code stride}; 0 outside the image) and
+     * their weights (0 outside), as {@link ImageOps#bilinear} computes them.
+     */
+    private static void axisTaps(double start, double f, int n, int size, int stride, int[] first, int[] second,
+                                 float[] firstWeight, float[] secondWeight) {
+        for (int i = 0; i < n; i++) {
+            double src = start + (i + 0.5) * f - 0.5;
+            int i0 = (int) Math.floor(src);
+            float a = (float) (src - i0);
+            boolean firstIn = i0 >= 0 && i0 < size;
+            boolean secondIn = i0 + 1 >= 0 && i0 + 1 < size;
+            first[i] = firstIn ? i0 * stride : 0;
+            firstWeight[i] = firstIn ? 1 - a : 0f;
+            second[i] = secondIn ? (i0 + 1) * stride : 0;
+            secondWeight[i] = secondIn ? a : 0f;
         }
     }
 
@@ -278,6 +279,12 @@ public final class TensorPacker {
         int n = dw * dh * channels;
         if (values.length < n) {
             values = new float[n];
+        }
+        if (topRow.length < dh) {
+            topRow = new int[dh];
+            bottomRow = new int[dh];
+            topWeight = new float[dh];
+            bottomWeight = new float[dh];
         }
         if (leftTap.length < dw) {
             rowTaps0 = new float[6 * dw];
