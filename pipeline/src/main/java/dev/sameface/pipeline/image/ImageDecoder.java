@@ -97,7 +97,12 @@ public final class ImageDecoder {
             throw new FaceException(ErrorCode.IMAGE_DECODE_ERROR, name + ": empty file, not an image");
         }
         if (turboJpeg && isJpeg(bytes) && TurboJpeg.instance().isPresent()) {
-            TurboJpeg.Result r = TurboJpeg.instance().get().decode(bytes, (w, h) -> checkSize(name, w, h));
+            TurboJpeg.Result r;
+            try {
+                r = TurboJpeg.instance().get().decode(bytes, (w, h) -> checkSize(name, w, h));
+            } catch (OutOfMemoryError e) {
+                throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, name + ": image too large to decode in this heap", e);
+            }
             if (r instanceof TurboJpeg.Decoded d) {
                 Image img = new Image(d.width(), d.height(), d.grey() ? PixelFormat.GRAY8 : PixelFormat.RGB8, d.pixels());
                 return orient(img, orientation(bytes));

@@ -1,5 +1,7 @@
 package dev.sameface.pipeline.image;
 
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +145,7 @@ final class TurboJpeg {
             throw e;
         } catch (Throwable e) {
             // invokeExact declares Throwable; the downcalls themselves throw nothing checked.
-            throw new IllegalStateException("TurboJPEG call failed: " + e, e);
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "TurboJPEG call failed: " + e, e);
         }
     }
 
