@@ -17,6 +17,7 @@ import dev.sameface.pipeline.models.Sha256;
 import jakarta.inject.Inject;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -126,18 +127,22 @@ public final class FacePipeline implements AutoCloseable {
         }
         long t1 = System.nanoTime();
         Image rgb = image.toRgb();
-        List<DetectedFace> faces = detector.detect(rgb);
-        long t2 = System.nanoTime();
-        Optional<DetectedFace> subject = selection.select(faces, rgb);
-        if (subject.isEmpty()) {
-            return new Enrolment(Template.failed(embedder.fingerprint(), ErrorCode.NO_FACE), faces, null,
-                    new StageTimings(t1 - t0, t2 - t1, 0, 0));
+        // Selection needs boxes only, so the detector's per-face landmark work runs once, for the chosen face.
+        List<DetectedFace> boxes = detector.detectBoxes(rgb);
+        Optional<DetectedFace> choice = selection.select(boxes, rgb);
+        if (choice.isEmpty()) {
+            return new Enrolment(Template.failed(embedder.fingerprint(), ErrorCode.NO_FACE), boxes, null,
+                    new StageTimings(t1 - t0, System.nanoTime() - t1, 0, 0));
         }
-        AlignedFace aligned = aligner.align(rgb, subject.get());
+        DetectedFace subject = detector.refine(rgb, choice.get());
+        List<DetectedFace> faces = new ArrayList<>(boxes);
+        faces.set(boxes.indexOf(choice.get()), subject);
+        long t2 = System.nanoTime();
+        AlignedFace aligned = aligner.align(rgb, subject);
         long t3 = System.nanoTime();
         Embedding e = embedder.embed(aligned);
         long t4 = System.nanoTime();
-        return new Enrolment(Template.of(embedder.fingerprint(), e, subject.get().landmarks()), faces, subject.get(),
+        return new Enrolment(Template.of(embedder.fingerprint(), e, subject.landmarks()), faces, subject,
                 new StageTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
     }
 

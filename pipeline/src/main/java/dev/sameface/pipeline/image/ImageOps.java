@@ -4,8 +4,6 @@ import dev.sameface.api.Image;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
 
-import java.nio.FloatBuffer;
-
 /** Resampling and tensor packing shared by all stage plugins, so each model's preprocessing is one call. */
 public final class ImageOps {
     private ImageOps() {
@@ -17,30 +15,8 @@ public final class ImageOps {
      * read as 0, like OpenCV's constant border. The region may be larger than the target (downscale) or smaller.
      */
     public static Tensor toTensor(Image img, double sx, double sy, double sw, double sh, int dw, int dh, ModelSpec spec) {
-        int c = spec.colorOrder() == ModelSpec.ColorOrder.GRAY ? 1 : 3;
-        Tensor t = spec.layout() == ModelSpec.Layout.NCHW ? Tensor.allocate(1, c, dh, dw) : Tensor.allocate(1, dh, dw, c);
-        FloatBuffer fb = t.buffer();
-        double fx = sw / dw;
-        double fy = sh / dh;
-        float mean = (float) spec.mean();
-        float scale = (float) spec.scale();
-        int plane = dw * dh;
-        float[] rgb = new float[3];
-        for (int y = 0; y < dh; y++) {
-            // Pixel-centre mapping, as cv::resize(INTER_LINEAR) does.
-            double srcY = sy + (y + 0.5) * fy - 0.5;
-            for (int x = 0; x < dw; x++) {
-                double srcX = sx + (x + 0.5) * fx - 0.5;
-                bilinear(img, srcX, srcY, rgb);
-                int o = y * dw + x;
-                switch (spec.colorOrder()) {
-                    case RGB -> put(fb, spec.layout(), o, plane, rgb[0], rgb[1], rgb[2], mean, scale);
-                    case BGR -> put(fb, spec.layout(), o, plane, rgb[2], rgb[1], rgb[0], mean, scale);
-                    case GRAY -> fb.put(o, (grey(rgb) - mean) * scale);
-                }
-            }
-        }
-        return t;
+        // A packer of its own, so the tensor is the caller's; stages keep one TensorPacker and reuse its tensor.
+        return new TensorPacker(spec).pack(img, sx, sy, sw, sh, dw, dh);
     }
 
     /**
@@ -55,30 +31,18 @@ public final class ImageOps {
     }
 
     public static Padded scaledAndPadded(Image image, int maxSide, int multiple, ModelSpec spec) {
+        return scaledAndPadded(image, maxSide, multiple, new TensorPacker(spec));
+    }
+
+    /** The same into {@code packer}'s own tensor, reused from one image to the next (see {@link TensorPacker}). */
+    public static Padded scaledAndPadded(Image image, int maxSide, int multiple, TensorPacker packer) {
         double scale = Math.min(1.0, (double) maxSide / Math.max(image.width(), image.height()));
         int w = (int) Math.round(image.width() * scale);
         int h = (int) Math.round(image.height() * scale);
         int pw = (w + multiple - 1) / multiple * multiple;
         int ph = (h + multiple - 1) / multiple * multiple;
         // Sampling the padded area from the source at the same scale reads zeros beyond the image: the padding.
-        return new Padded(toTensor(image, 0, 0, pw / scale, ph / scale, pw, ph, spec), scale, pw, ph);
-    }
-
-    private static float grey(float[] rgb) {
-        // ITU-R BT.601 luma, as OpenCV's COLOR_RGB2GRAY.
-        return 0.299f * rgb[0] + 0.587f * rgb[1] + 0.114f * rgb[2];
-    }
-
-    private static void put(FloatBuffer fb, ModelSpec.Layout layout, int o, int plane, float a, float b, float c, float mean, float scale) {
-        if (layout == ModelSpec.Layout.NCHW) {
-            fb.put(o, (a - mean) * scale);
-            fb.put(plane + o, (b - mean) * scale);
-            fb.put(2 * plane + o, (c - mean) * scale);
-        } else {
-            fb.put(3 * o, (a - mean) * scale);
-            fb.put(3 * o + 1, (b - mean) * scale);
-            fb.put(3 * o + 2, (c - mean) * scale);
-        }
+        return new Padded(packer.pack(image, 0, 0, pw / scale, ph / scale, pw, ph), scale, pw, ph);
     }
 
     /** Bilinear sample of all channels at (x, y) into {@code out} (RGB; grey replicated); 0 outside the image. */

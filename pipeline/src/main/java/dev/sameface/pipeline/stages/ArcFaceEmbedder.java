@@ -9,7 +9,7 @@ import dev.sameface.api.Image;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.pipeline.image.ImageOps;
+import dev.sameface.pipeline.image.TensorPacker;
 
 import java.util.Map;
 
@@ -26,12 +26,15 @@ public final class ArcFaceEmbedder implements Embedder {
     private final String outputName;
     private final boolean flipTta;
     private final String fingerprint;
+    // The input tensor, refilled per crop: this stage is used by one thread at a time.
+    private final TensorPacker input;
 
     public ArcFaceEmbedder(String modelId, String sha256, CompiledModel model, ModelSpec spec, boolean flipTta) {
         this.modelId = modelId;
         this.model = model;
         this.spec = spec;
         this.flipTta = flipTta;
+        this.input = new TensorPacker(spec);
         if (model.inputs().size() != 1 || model.outputs().size() != 1) {
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "embedder model " + modelId + " must have one input and one output, has "
                     + model.inputs() + " -> " + model.outputs());
@@ -66,7 +69,7 @@ public final class ArcFaceEmbedder implements Embedder {
     }
 
     private float[] raw(Image crop) {
-        Tensor in = ImageOps.toTensor(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height(), spec);
+        Tensor in = input.pack(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height());
         return Outputs.get(model.run(Map.of(inputName, in)), outputName, modelId).toArray();
     }
 

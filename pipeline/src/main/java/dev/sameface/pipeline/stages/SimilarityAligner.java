@@ -87,7 +87,11 @@ public final class SimilarityAligner implements Aligner {
         return new double[]{a, -b, tx, b, a, ty};
     }
 
-    /** Inverse-maps every crop pixel into the source and samples bilinearly; outside the image is black. */
+    /**
+     * Inverse-maps every crop pixel into the source and samples bilinearly; outside the image is black. Pixels whose
+     * four taps lie inside an RGB source are sampled inline (the same float arithmetic as {@link ImageOps#bilinear},
+     * without its per-pixel bounds checks and array); the rest, and grey sources, go through ImageOps.bilinear.
+     */
     static Image warp(Image src, double[] m, int size) {
         double a = m[0], b = m[1], tx = m[2], c = m[3], d = m[4], ty = m[5];
         double det = a * d - b * c;
@@ -95,17 +99,42 @@ public final class SimilarityAligner implements Aligner {
             throw new FaceException(ErrorCode.NO_FACE, "alignment transform is singular");
         }
         double ia = d / det, ib = -b / det, ic = -c / det, id = a / det;
+        int w = src.width();
+        int h = src.height();
+        boolean rgb = src.format() == PixelFormat.RGB8;
+        byte[] in = src.pixels();
         byte[] out = new byte[size * size * 3];
         float[] px = new float[3];
         for (int v = 0; v < size; v++) {
+            double y = v - ty;
             for (int u = 0; u < size; u++) {
                 double x = u - tx;
-                double y = v - ty;
-                ImageOps.bilinear(src, ia * x + ib * y, ic * x + id * y, px);
+                double sx = ia * x + ib * y;
+                double sy = ic * x + id * y;
                 int o = (v * size + u) * 3;
-                out[o] = (byte) Math.round(px[0]);
-                out[o + 1] = (byte) Math.round(px[1]);
-                out[o + 2] = (byte) Math.round(px[2]);
+                int x0 = (int) Math.floor(sx);
+                int y0 = (int) Math.floor(sy);
+                if (rgb && x0 >= 0 && y0 >= 0 && x0 + 1 < w && y0 + 1 < h) {
+                    float ax = (float) (sx - x0);
+                    float ay = (float) (sy - y0);
+                    float w00 = (1 - ay) * (1 - ax);
+                    float w01 = (1 - ay) * ax;
+                    float w10 = ay * (1 - ax);
+                    float w11 = ay * ax;
+                    int p = (y0 * w + x0) * 3;
+                    int q = p + w * 3;
+                    for (int k = 0; k < 3; k++) {
+                        float s = (in[p + k] & 0xff) * w00 + (in[p + 3 + k] & 0xff) * w01 + (in[q + k] & 0xff) * w10
+                                + (in[q + 3 + k] & 0xff) * w11;
+                        // Math.round(s) for s >= 0, exactly: s + 0.5 is exact in double, and the cast floors it.
+                        out[o + k] = (byte) (int) (s + 0.5d);
+                    }
+                } else {
+                    ImageOps.bilinear(src, sx, sy, px);
+                    out[o] = (byte) Math.round(px[0]);
+                    out[o + 1] = (byte) Math.round(px[1]);
+                    out[o + 2] = (byte) Math.round(px[2]);
+                }
             }
         }
         return new Image(size, size, PixelFormat.RGB8, out);

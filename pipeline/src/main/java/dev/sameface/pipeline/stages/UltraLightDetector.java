@@ -8,7 +8,7 @@ import dev.sameface.api.Landmarks5;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.pipeline.image.ImageOps;
+import dev.sameface.pipeline.image.TensorPacker;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +20,9 @@ import java.util.Map;
  * each face box (64x64 grey), whose 68 points are reduced to the five the aligner needs: each eye the mean of its
  * four lid points (iBUG 37, 38, 40, 41 and 43, 44, 46, 47), the nose tip (30), and each mouth corner the mean of its
  * outer and inner corner (48 and 60, 54 and 64), the reduction the models' own package uses.
+ *
+ * <p>{@link #detectBoxes} runs only the box model (landmarks are zero placeholders); {@link #refine} runs the landmark
+ * model on the one face the pipeline chose. {@link #detect} does both for every face.
  */
 public final class UltraLightDetector implements Detector {
     private final String detectorId;
@@ -31,6 +34,9 @@ public final class UltraLightDetector implements Detector {
     private final double scoreThreshold;
     private final double nmsThreshold;
     private final int topK;
+    // Each model's input tensor, refilled per image: this stage is used by one thread at a time.
+    private final TensorPacker detectorInput;
+    private final TensorPacker landmarkInput;
 
     public UltraLightDetector(String detectorId, CompiledModel detector, ModelSpec detectorSpec,
                               String landmarkId, CompiledModel landmarks, ModelSpec landmarkSpec,
@@ -44,20 +50,39 @@ public final class UltraLightDetector implements Detector {
         this.scoreThreshold = scoreThreshold;
         this.nmsThreshold = nmsThreshold;
         this.topK = topK;
+        this.detectorInput = new TensorPacker(detectorSpec);
+        this.landmarkInput = new TensorPacker(landmarkSpec);
         Outputs.require(detectorId, detector, List.of("input"), List.of("scores", "boxes"));
         Outputs.require(landmarkId, landmarks, List.of("input"), List.of("output"));
     }
 
     @Override
     public List<DetectedFace> detect(Image image) {
+        List<DetectedFace> kept = detectBoxes(image);
+        List<DetectedFace> result = new ArrayList<>(kept.size());
+        for (DetectedFace f : kept) {
+            result.add(refine(image, f));
+        }
+        return result;
+    }
+
+    @Override
+    public DetectedFace refine(Image image, DetectedFace face) {
+        return new DetectedFace(face.box(), face.score(), landmarks(image, face.box()));
+    }
+
+    /** Boxes after NMS, best first, with zero landmarks: the landmark model runs in {@link #refine}. */
+    @Override
+    public List<DetectedFace> detectBoxes(Image image) {
         int iw = detectorSpec.width();
         int ih = detectorSpec.height();
-        Tensor input = ImageOps.toTensor(image, 0, 0, image.width(), image.height(), iw, ih, detectorSpec);
+        Tensor input = detectorInput.pack(image, 0, 0, image.width(), image.height(), iw, ih);
         Map<String, Tensor> out = detector.run(Map.of("input", input));
         Tensor scores = Outputs.get(out, "scores", detectorId);
         Tensor boxes = Outputs.get(out, "boxes", detectorId);
         int n = scores.size() / 2;
         List<DetectedFace> candidates = new ArrayList<>();
+        Landmarks5 none = Landmarks5.of(new double[10]);
         for (int i = 0; i < n; i++) {
             double s = scores.get(2 * i + 1);
             if (s < scoreThreshold) {
@@ -70,15 +95,9 @@ public final class UltraLightDetector implements Detector {
             if (x2 - x1 < 2 || y2 - y1 < 2) {
                 continue;
             }
-            // Landmarks are filled in after NMS, for the survivors only.
-            candidates.add(new DetectedFace(new Box(x1, y1, x2 - x1, y2 - y1), s, Landmarks5.of(new double[10])));
+            candidates.add(new DetectedFace(new Box(x1, y1, x2 - x1, y2 - y1), s, none));
         }
-        List<DetectedFace> kept = Nms.apply(candidates, nmsThreshold, topK);
-        List<DetectedFace> result = new ArrayList<>(kept.size());
-        for (DetectedFace f : kept) {
-            result.add(new DetectedFace(f.box(), f.score(), landmarks(image, f.box())));
-        }
-        return result;
+        return Nms.apply(candidates, nmsThreshold, topK);
     }
 
     private Landmarks5 landmarks(Image image, Box box) {
@@ -91,7 +110,7 @@ public final class UltraLightDetector implements Detector {
         h = Math.min(h, image.height() - 1);
         x = Math.max(0, Math.min(x, image.width() - 1 - w));
         y = Math.max(0, Math.min(y, image.height() - 1 - h));
-        Tensor in = ImageOps.toTensor(image, x, y, w, h, landmarkSpec.width(), landmarkSpec.height(), landmarkSpec);
+        Tensor in = landmarkInput.pack(image, x, y, w, h, landmarkSpec.width(), landmarkSpec.height());
         Tensor p = Outputs.get(landmarks.run(Map.of("input", in)), "output", landmarkId);
         if (p.size() != 136) {
             throw new dev.sameface.api.FaceException(dev.sameface.api.ErrorCode.MODEL_INCOMPATIBLE,

@@ -9,6 +9,7 @@ import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.pipeline.image.ImageOps;
+import dev.sameface.pipeline.image.TensorPacker;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class YuNetDetector implements Detector {
     private final double nmsThreshold;
     private final int topK;
     private final int maxSide;
+    // The input tensor, refilled per image (reallocated only when the padded size changes): one thread at a time.
+    private final TensorPacker input;
 
     public YuNetDetector(String modelId, CompiledModel model, ModelSpec spec, double scoreThreshold, double nmsThreshold, int topK, int maxSide) {
         this.modelId = modelId;
@@ -39,6 +42,7 @@ public final class YuNetDetector implements Detector {
         this.nmsThreshold = nmsThreshold;
         this.topK = topK;
         this.maxSide = maxSide;
+        this.input = new TensorPacker(spec);
         List<String> outs = new ArrayList<>();
         for (int s : STRIDES) {
             outs.addAll(List.of("cls_" + s, "obj_" + s, "bbox_" + s, "kps_" + s));
@@ -48,11 +52,11 @@ public final class YuNetDetector implements Detector {
 
     @Override
     public List<DetectedFace> detect(Image image) {
-        ImageOps.Padded input = ImageOps.scaledAndPadded(image, maxSide, 32, spec);
-        double scale = input.scale();
-        int pw = input.width();
-        int ph = input.height();
-        Map<String, Tensor> out = model.run(Map.of("input", input.tensor()));
+        ImageOps.Padded padded = ImageOps.scaledAndPadded(image, maxSide, 32, input);
+        double scale = padded.scale();
+        int pw = padded.width();
+        int ph = padded.height();
+        Map<String, Tensor> out = model.run(Map.of("input", padded.tensor()));
         List<DetectedFace> candidates = new ArrayList<>();
         for (int stride : STRIDES) {
             int cols = pw / stride;

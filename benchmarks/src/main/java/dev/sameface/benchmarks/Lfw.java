@@ -1,0 +1,36 @@
+package dev.sameface.benchmarks;
+
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.image.ImageDecoder;
+import dev.sameface.pipeline.image.ModelInputs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The real photos every benchmark reads: LFW under ../shared (or -Dsameface.shared), never synthetic images. */
+final class Lfw {
+    private Lfw() {
+    }
+
+    static Path images() {
+        Path shared = Path.of(System.getProperty("sameface.shared", "../shared"));
+        Path dir = shared.resolve("data/lfw/images_deepfunneled");
+        if (!Files.isDirectory(dir)) {
+            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "LFW not found at " + dir.toAbsolutePath()
+                    + "; run scripts/jmh from the checkout (it passes -Dsameface.shared=../shared)");
+        }
+        return dir;
+    }
+
+    /** The bytes of {@code count} JPEGs spread over the alphabet. */
+    static List<byte[]> jpegs(int count) {
+        List<byte[]> out = new ArrayList<>();
+        for (Path p : ModelInputs.photos(images(), count)) {
+            out.add(ImageDecoder.read(p));
+        }
+        return out;
+    }
+}
