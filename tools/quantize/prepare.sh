@@ -3,11 +3,12 @@
 # `sameface models prepare --precision int8 ID`, which prepares the calibration inputs through the Java pipeline,
 # runs the accuracy gate and writes the sidecar. Nothing here runs at inference time.
 #
-# usage: tools/quantize/prepare.sh SAMEFACE_HOME SRC.onnx OUT.onnx CALIBRATION.f32 C,H,W [MinMax|Percentile|Entropy]
+# usage: tools/quantize/prepare.sh SAMEFACE_HOME ID SRC.onnx OUT.onnx CALIBRATION.f32 C,H,W
+#   the model's recipe (calibration method, layers kept in f32) is recipes.json's entry for ID
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if [[ $# -lt 5 ]]; then
+if [[ $# -lt 6 ]]; then
   sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
@@ -30,4 +31,4 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
   echo "$want" > "$stamp"
   echo "  done in $((SECONDS - start)) s"
 fi
-exec "$venv/bin/python" "$here/quantize.py" --onnx "$2" --out "$3" --calibration "$4" --shape "$5" --method "${6:-MinMax}"
+exec "$venv/bin/python" "$here/quantize.py" --id "$2" --onnx "$3" --out "$4" --calibration "$5" --shape "$6"

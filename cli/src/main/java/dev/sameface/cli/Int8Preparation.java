@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  * <li>Calibration people: LFW people with exactly one photo who are not in pairs.txt. They own no genuine pair and
  * no pairs.txt comparison, and the gate's protocol leaves them out, so no calibration photo is ever scored.</li>
  * <li>Their aligned crops, through the Java pipeline exactly as the embedder receives them, written as raw f32.</li>
- * <li>{@code tools/quantize/prepare.sh}: ONNX Runtime's static QDQ quantiser in a pinned venv.</li>
+ * <li>{@code tools/quantize/prepare.sh}: ONNX Runtime's static QDQ quantiser in a pinned venv, with the model's
+ * recipe from {@code tools/quantize/recipes.json}.</li>
  * <li>The gate: {@code sameface evaluate}, LFW all pairs minus the calibration people, f32 and int8 in one run;
  * int8 passes when its FNMR at the target FMR is within the allowed relative increase of f32's.</li>
  * <li>The sidecar beside the int8 file records both FNMRs and thresholds, the verdict, the date, the CPU and the
@@ -97,7 +98,7 @@ final class Int8Preparation {
         }
     }
 
-    void prepare(String id, int calibrationImages, long impostors, String method) throws IOException, InterruptedException {
+    void prepare(String id, int calibrationImages, long impostors) throws IOException, InterruptedException {
         var entry = cache.manifest().model(id);
         if (!"embedder".equals(entry.task())) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "int8 preparation covers embedders (calibrated on aligned crops); "
@@ -127,7 +128,7 @@ final class Int8Preparation {
         Path sidecar = QuantisedSidecar.sidecarFile(candidate);
         Files.deleteIfExists(sidecar);
         Process p = new ProcessBuilder("bash", tools.resolve("quantize").resolve("prepare.sh").toString(), cache.home().toString(),
-                source.toString(), candidate.toString(), calibration.toString(), "3," + spec.height() + "," + spec.width(), method)
+                id, source.toString(), candidate.toString(), calibration.toString(), "3," + spec.height() + "," + spec.width())
                 .redirectErrorStream(true).start();
         String lastLine = "";
         try (var r = p.inputReader()) {

@@ -130,10 +130,6 @@ final class ModelsCommand {
         @Option(names = "--calibration-images", defaultValue = "300", paramLabel = "N", description = "int8: calibration crops (default ${DEFAULT-VALUE}).")
         int calibrationImages;
 
-        @Option(names = "--calibration-method", defaultValue = "MinMax", paramLabel = "MinMax|Percentile|Entropy",
-                description = "int8: how activation ranges are calibrated (default ${DEFAULT-VALUE}).")
-        String calibrationMethod;
-
         @Option(names = "--impostors", defaultValue = "2000000", paramLabel = "N", description = "int8 gate: impostor pairs (default ${DEFAULT-VALUE}, seed 42).")
         long impostors;
 
@@ -155,7 +151,7 @@ final class ModelsCommand {
                 java.nio.file.Path data = lfw != null ? lfw : java.nio.file.Path.of(tools).toAbsolutePath().getParent().resolveSibling("shared").resolve("data").resolve("lfw");
                 var prep = new Int8Preparation(cache, java.nio.file.Path.of(tools), data, spec.commandLine().getOut());
                 for (String id : ids) {
-                    prep.prepare(id, calibrationImages, impostors, calibrationMethod);
+                    prep.prepare(id, calibrationImages, impostors);
                 }
                 return 0;
             }

@@ -45,18 +45,10 @@ final class Engines {
         this.resources = resources;
     }
 
-    synchronized InferenceEngine get(String name) {
-        return create(registry.get(name));
-    }
-
     /**
-     * The engine for a stage: the named one, or for {@code auto} the fastest measured for the stage's main model
-     * (a detector that also runs a landmark model keeps both on its detector model's engine).
+     * The engine provider for a stage: the named one, or for {@code auto} the fastest measured for the stage's main
+     * model (a detector that also runs a landmark model keeps both on its detector model's engine).
      */
-    synchronized InferenceEngine get(String name, String stage, String mainModel) {
-        return create(provider(name, stage, mainModel));
-    }
-
     private InferenceEngineProvider provider(String name, String stage, String mainModel) {
         if (!EngineRegistry.AUTO.equals(name)) {
             return registry.get(name);
