@@ -98,8 +98,19 @@ final class Int8Preparation {
         }
     }
 
-    void prepare(String id, int calibrationImages, long impostors) throws IOException, InterruptedException {
+    void prepare(String id, int calibrationImages, long impostors, boolean force) throws IOException, InterruptedException {
         var entry = cache.manifest().model(id);
+        if (!force) {
+            try {
+                QuantisedSidecar s = cache.int8Sidecar(id);
+                if (s.gate() != null) {
+                    out.println(id + ": int8 copy is up to date (" + s.gate().summary() + ", " + s.created() + "); --force to make it again");
+                    return;
+                }
+            } catch (FaceException e) {
+                // missing, stale or ungated: make it
+            }
+        }
         if (!"embedder".equals(entry.task())) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "int8 preparation covers embedders (calibrated on aligned crops); "
                     + id + " is a " + entry.task());

@@ -241,12 +241,21 @@ final class ModelBenchCommand implements Callable<Integer> {
                         .orElseThrow();
                 node.put("fastest", best.engine());
                 // One engine is no comparison: it must not overwrite a real measurement.
-                if (results.size() > 1) {
+                Map<String, Double> all = new LinkedHashMap<>();
+                results.forEach(r -> all.put(r.engine(), r.medianMs()));
+                var perEngine = PrecisionVariants.fastestPerEngine(all);
+                if (f32.size() == 1 && !perEngine.fastest().isEmpty()) {
+                    // One engine is no engine comparison: only its precisions join the earlier measurement, if any.
+                    var previous = MeasuredEngines.read(saveFile()).measurement(w.id());
+                    if (previous.isPresent()) {
+                        fastest.put(w.id(), previous.get().withPrecisions(perEngine.fastest(), perEngine.medians()));
+                    } else {
+                        notes.add("precisions of " + w.id() + " not remembered: no engine comparison recorded yet to add them to");
+                    }
+                    node.putPOJO("fastest_precision", perEngine.fastest());
+                } else if (f32.size() > 1) {
                     Map<String, Double> medians = new LinkedHashMap<>();
                     f32.forEach(r -> medians.put(r.engine(), Math.round(r.medianMs() * 1000) / 1000.0));
-                    Map<String, Double> all = new LinkedHashMap<>();
-                    results.forEach(r -> all.put(r.engine(), r.medianMs()));
-                    var perEngine = PrecisionVariants.fastestPerEngine(all);
                     fastest.put(w.id(), new MeasuredEngines.Measurement(best.engine(), when, f32.stream().map(Result::engine).toList(),
                             medians, engineOptions, w.inputLabel(), perEngine.fastest(), perEngine.medians()));
                     if (!perEngine.fastest().isEmpty()) {
@@ -264,7 +273,7 @@ final class ModelBenchCommand implements Callable<Integer> {
             out.println();
             notes.forEach(out::println);
         }
-        Path file = save != null ? save : MeasuredEngines.standardFile();
+        Path file = saveFile();
         if (!noSave && !fastest.isEmpty()) {
             MeasuredEngines.read(file).with(fastest).write(file);
             root.put("saved", file.toString());
@@ -283,6 +292,10 @@ final class ModelBenchCommand implements Callable<Integer> {
             out.println(Json.write(root));
         }
         return 0;
+    }
+
+    private Path saveFile() {
+        return save != null ? save : MeasuredEngines.standardFile();
     }
 
     /** Interleaved timing: each iteration runs every engine once, the starting engine rotating. */

@@ -130,6 +130,9 @@ final class ModelsCommand {
         @Option(names = "--calibration-images", defaultValue = "300", paramLabel = "N", description = "int8: calibration crops (default ${DEFAULT-VALUE}).")
         int calibrationImages;
 
+        @Option(names = "--force", description = "int8: quantise and gate again even when an up-to-date gated copy exists.")
+        boolean force;
+
         @Option(names = "--impostors", defaultValue = "2000000", paramLabel = "N", description = "int8 gate: impostor pairs (default ${DEFAULT-VALUE}, seed 42).")
         long impostors;
 
@@ -151,7 +154,7 @@ final class ModelsCommand {
                 java.nio.file.Path data = lfw != null ? lfw : java.nio.file.Path.of(tools).toAbsolutePath().getParent().resolveSibling("shared").resolve("data").resolve("lfw");
                 var prep = new Int8Preparation(cache, java.nio.file.Path.of(tools), data, spec.commandLine().getOut());
                 for (String id : ids) {
-                    prep.prepare(id, calibrationImages, impostors);
+                    prep.prepare(id, calibrationImages, impostors, force);
                 }
                 return 0;
             }

@@ -125,26 +125,35 @@ class PrecisionTest {
         }
     }
 
-    /** A copy whose gate failed: a temporary home holding links to the real files and a sidecar saying it failed. */
-    @Test
-    void aFailedGateRefusesInt8WithTheMeasuredNumbersAndAutoFallsBackToF32() throws Exception {
+    /**
+     * A temporary home holding links to the real f32 model and int8 copy, and the real sidecar with its source hash
+     * and gate replaced: the refusal paths on real files.
+     */
+    private ModelCache homeWithSidecar(java.util.function.UnaryOperator<QuantisedSidecar> change) throws Exception {
         ModelCache real = TestData.cache();
-        QuantisedSidecar good = real.int8Sidecar(ID);
         Path home = dir.resolve("home");
         Path int8 = QuantisedSidecar.modelFile(home, ID);
         Files.createDirectories(int8.getParent());
         Files.createSymbolicLink(home.resolve("models").resolve(ID).resolve(ID + ".onnx"), real.cachedFile(ID).toAbsolutePath());
         Files.createSymbolicLink(int8, QuantisedSidecar.modelFile(real.home(), ID).toAbsolutePath());
-        var g = good.gate();
-        var failed = new QuantisedSidecar.Gate(g.protocol(), g.targetFmr(), g.maxRelativeIncrease(), g.fnmrF32(), g.thresholdF32(),
-                g.fnmrF32() * 1.5, g.thresholdInt8(), g.genuine(), g.impostors(), false);
-        new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(), good.calibration(),
-                failed, good.created(), good.cpu()).write(QuantisedSidecar.sidecarFile(int8));
-        ModelCache cache = new ModelCache(ModelManifest.load(), home, List.of());
+        change.apply(real.int8Sidecar(ID)).write(QuantisedSidecar.sidecarFile(int8));
+        return new ModelCache(ModelManifest.load(), home, List.of());
+    }
+
+    @Test
+    void aFailedGateRefusesInt8WithTheMeasuredNumbersAndAutoFallsBackToF32() throws Exception {
+        QuantisedSidecar.Gate[] failed = new QuantisedSidecar.Gate[1];
+        ModelCache cache = homeWithSidecar(good -> {
+            var g = good.gate();
+            failed[0] = new QuantisedSidecar.Gate(g.protocol(), g.targetFmr(), g.maxRelativeIncrease(), g.fnmrF32(), g.thresholdF32(),
+                    g.fnmrF32() * 1.5, g.thresholdInt8(), g.genuine(), g.impostors(), false);
+            return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(),
+                    good.calibration(), failed[0], good.created(), good.cpu());
+        });
         assertThat(cache.source(ID).file(ModelFormat.ONNX)).isPresent();
         assertThatThrownBy(() -> cache.int8Source(ID))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR))
-                .hasMessageContaining("failed its accuracy gate").hasMessageContaining(failed.summary());
+                .hasMessageContaining("failed its accuracy gate").hasMessageContaining(failed[0].summary());
         assertThatThrownBy(() -> Pipelines.create(embedderAt("int8"), cache).close())
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR));
 
@@ -161,15 +170,9 @@ class PrecisionTest {
 
     @Test
     void anInt8CopyOfOtherWeightsIsNeverUsed() throws Exception {
-        ModelCache real = TestData.cache();
-        QuantisedSidecar good = real.int8Sidecar(ID);
-        Path home = dir.resolve("home");
-        Path int8 = QuantisedSidecar.modelFile(home, ID);
-        Files.createDirectories(int8.getParent());
-        Files.createSymbolicLink(int8, QuantisedSidecar.modelFile(real.home(), ID).toAbsolutePath());
-        new QuantisedSidecar(good.format(), good.precision(), "0".repeat(64), good.sha256(), good.method(), good.calibration(),
-                good.gate(), good.created(), good.cpu()).write(QuantisedSidecar.sidecarFile(int8));
-        assertThatThrownBy(() -> new ModelCache(ModelManifest.load(), home, List.of()).int8Source(ID))
+        ModelCache cache = homeWithSidecar(good -> new QuantisedSidecar(good.format(), good.precision(), "0".repeat(64), good.sha256(),
+                good.method(), good.calibration(), good.gate(), good.created(), good.cpu()));
+        assertThatThrownBy(() -> cache.int8Source(ID))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_MISSING))
                 .hasMessageContaining("made from other weights").hasMessageContaining("models prepare --precision int8 " + ID);
     }

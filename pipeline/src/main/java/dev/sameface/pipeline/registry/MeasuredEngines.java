@@ -70,6 +70,15 @@ public record MeasuredEngines(Map<String, Measurement> models) {
                            Map<String, String> engineOptions, String input) {
             this(fastest, measured, compared, medianMs, engineOptions, input, null, null);
         }
+
+        /** This measurement with the given engines' precision results replaced (a one-engine precision run). */
+        public Measurement withPrecisions(Map<String, String> fastestPrecision, Map<String, Map<String, Double>> medians) {
+            Map<String, String> p = new TreeMap<>(precisions);
+            p.putAll(fastestPrecision);
+            Map<String, Map<String, Double>> m = new TreeMap<>(precisionMedianMs);
+            m.putAll(medians);
+            return new Measurement(fastest, measured, compared, medianMs, engineOptions, input, p, m);
+        }
     }
 
     /** What {@code auto} chose for one model, and why (for logs and {@code describe()}). */
