@@ -115,9 +115,15 @@ public final class FacePipeline implements AutoCloseable {
                 .append(", embedder ").append(config.embedder().plugin()).append(" (").append(config.embedder().model())
                 .append(", flip-tta ").append(config.embedder().options().getOrDefault("flip-tta", "false")).append(")")
                 .append(", matcher ").append(config.matcher().plugin());
-        for (String stage : List.of("detector", "embedder")) {
-            var p = engines.precision(stage);
-            sb.append("; ").append(stage).append(" precision ").append(p.precision()).append(" (").append(p.reason()).append(")");
+        List<String> stages = List.of("detector", "embedder");
+        if (stages.stream().allMatch(s -> engines.precision(s).precision() == dev.sameface.pipeline.config.Precision.F32
+                && !engines.precision(s).reason().startsWith("auto"))) {
+            sb.append("; precision f32");
+        } else {
+            for (String stage : stages) {
+                var p = engines.precision(stage);
+                sb.append("; ").append(stage).append(" precision ").append(p.precision()).append(" (").append(p.reason()).append(")");
+            }
         }
         engines.descriptions().forEach((k, v) -> sb.append("; ").append(v));
         return sb.toString();
