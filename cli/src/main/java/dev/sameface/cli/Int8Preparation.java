@@ -105,9 +105,15 @@ final class Int8Preparation {
                 QuantisedSidecar s = cache.int8Sidecar(id);
                 if (s.gate() != null) {
                     out.println(id + ": int8 copy is up to date (" + s.gate().summary() + ", " + s.created() + "); --force to make it again");
+                    if (!s.gate().passed()) {
+                        throw new FaceException(ErrorCode.CONFIG_ERROR, "the int8 copy of " + id + " failed its accuracy gate: " + s.gate().summary());
+                    }
                     return;
                 }
             } catch (FaceException e) {
+                if (e.code() == ErrorCode.CONFIG_ERROR) {
+                    throw e;
+                }
                 // missing, stale or ungated: make it
             }
         }
@@ -164,6 +170,10 @@ final class Int8Preparation {
                 calib, gate, Instant.now().toString(), cpu);
         done.write(sidecar);
         out.println(id + ": int8 " + gate.summary() + " -> " + sidecar);
+        if (!gate.passed()) {
+            // Recorded first, so that precision int8 is refused with these numbers; then a failing exit for set-up scripts.
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "the int8 copy of " + id + " failed its accuracy gate: " + gate.summary());
+        }
     }
 
     /** Every k-th calibration person's aligned crop, as the embedder's input tensor, appended as raw f32. */
