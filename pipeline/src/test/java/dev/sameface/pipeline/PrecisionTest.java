@@ -69,12 +69,37 @@ class PrecisionTest {
         }
     }
 
+    /** The real copy, with the real gate's verdict: passed, it runs; failed, it is refused with its numbers. */
     @Test
-    void int8RunsTheGatedCopyAndSaysSo() {
+    void theRealCopysGateDecidesWhetherInt8Runs() {
         QuantisedSidecar sidecar = TestData.cache().int8Sidecar(ID);
         assertThat(sidecar.gate()).as("the int8 copy's gate ran (./sameface models prepare --precision int8 %s)", ID).isNotNull();
-        try (FacePipeline f32 = TestData.pipeline(TestData.defaultConfig());
-             FacePipeline int8 = TestData.pipeline(embedderAt("int8"))) {
+        if (sidecar.gate().passed()) {
+            try (FacePipeline p = TestData.pipeline(embedderAt("int8"))) {
+                assertThat(p.precision("embedder")).isEqualTo("int8");
+            }
+        } else {
+            assertThatThrownBy(() -> TestData.pipeline(embedderAt("int8")).close())
+                    .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR))
+                    .hasMessageContaining("failed its accuracy gate").hasMessageContaining(sidecar.gate().summary());
+        }
+    }
+
+    /** A sidecar whose gate passed (int8 FNMR equal to f32's), over the real files. */
+    private ModelCache homeWithPassedGate() throws Exception {
+        return homeWithSidecar(good -> {
+            var g = good.gate();
+            return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(),
+                    good.calibration(), new QuantisedSidecar.Gate(g.protocol(), g.targetFmr(), g.maxRelativeIncrease(), g.fnmrF32(),
+                    g.thresholdF32(), g.fnmrF32(), g.thresholdInt8(), g.genuine(), g.impostors(), true), good.created(), good.cpu());
+        });
+    }
+
+    @Test
+    void int8RunsAGatedCopyAndSaysSo() throws Exception {
+        ModelCache cache = homeWithPassedGate();
+        try (FacePipeline f32 = Pipelines.create(TestData.defaultConfig(), cache);
+             FacePipeline int8 = Pipelines.create(embedderAt("int8"), cache)) {
             assertThat(int8.precision("embedder")).isEqualTo("int8");
             assertThat(int8.precision("detector")).isEqualTo("f32");
             assertThat(int8.describe()).contains("embedder precision int8 (configured)").contains("detector precision f32");
@@ -112,21 +137,22 @@ class PrecisionTest {
     }
 
     @Test
-    void autoFollowsTheRecordedFastestPrecisionThatPassedItsGate() {
+    void autoFollowsTheRecordedFastestPrecisionThatPassedItsGate() throws Exception {
+        ModelCache cache = homeWithPassedGate();
         Path file = dir.resolve("fastest-engines.yaml");
         MeasuredEngines.empty().with(Map.of(ID, new MeasuredEngines.Measurement("onnxruntime", "2026-11-30T10:00:00Z",
                 List.of("onnxruntime", "openvino"), Map.of("onnxruntime", 11.0, "openvino", 12.0), Map.of(), "1x3x112x112",
                 Map.of("onnxruntime", "int8"), Map.of("onnxruntime", Map.of("f32", 11.0, "int8", 7.0))))).write(file);
         System.setProperty("sameface.fastest-engines", file.toString());
         PipelineConfig auto = embedderAt("auto");
-        try (FacePipeline p = TestData.pipeline(auto)) {
+        try (FacePipeline p = Pipelines.create(auto, cache)) {
             assertThat(p.precision("embedder")).isEqualTo("int8");
             assertThat(p.describe()).contains("auto: fastest passing precision measured for " + ID + " on onnxruntime");
         }
     }
 
     /**
-     * A temporary home holding links to the real f32 model and int8 copy, and the real sidecar with its source hash
+     * A temporary home holding links to the default pipeline's real models and the real int8 copy, and the real sidecar with its source hash
      * and gate replaced: the refusal paths on real files.
      */
     private ModelCache homeWithSidecar(java.util.function.UnaryOperator<QuantisedSidecar> change) throws Exception {
@@ -134,7 +160,10 @@ class PrecisionTest {
         Path home = dir.resolve("home");
         Path int8 = QuantisedSidecar.modelFile(home, ID);
         Files.createDirectories(int8.getParent());
-        Files.createSymbolicLink(home.resolve("models").resolve(ID).resolve(ID + ".onnx"), real.cachedFile(ID).toAbsolutePath());
+        for (String model : List.of(ID, "ulfg-rfb-320", "fr-landmark-68")) {
+            Files.createDirectories(home.resolve("models").resolve(model));
+            Files.createSymbolicLink(home.resolve("models").resolve(model).resolve(model + ".onnx"), real.cachedFile(model).toAbsolutePath());
+        }
         Files.createSymbolicLink(int8, QuantisedSidecar.modelFile(real.home(), ID).toAbsolutePath());
         change.apply(real.int8Sidecar(ID)).write(QuantisedSidecar.sidecarFile(int8));
         return new ModelCache(ModelManifest.load(), home, List.of());

@@ -104,11 +104,13 @@ public final class ModelCache {
      */
     public ModelSource int8Source(String id) {
         QuantisedSidecar s = int8Sidecar(id);
+        boolean measuring = id.equals(System.getProperty(QuantisedSidecar.CANDIDATE_PROPERTY));
+        if (measuring) {
+            return ModelSource.onnx(id, manifest.model(id).sha256(), QuantisedSidecar.modelFile(home, id));
+        }
         if (s.gate() == null) {
-            if (!id.equals(System.getProperty(QuantisedSidecar.CANDIDATE_PROPERTY))) {
-                throw new FaceException(ErrorCode.MODEL_MISSING, "the int8 copy of " + id + " has not been through its accuracy gate "
-                        + "(its preparation did not finish); run: " + QuantisedSidecar.PREPARE + id);
-            }
+            throw new FaceException(ErrorCode.MODEL_MISSING, "the int8 copy of " + id + " has not been through its accuracy gate "
+                    + "(its preparation did not finish); run: " + QuantisedSidecar.PREPARE + id);
         } else if (!s.gate().passed()) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "the int8 copy of " + id + " failed its accuracy gate ("
                     + s.gate().summary() + ", measured " + s.created() + " on " + s.cpu() + "); run it in f32");

@@ -36,8 +36,9 @@ public record QuantisedSidecar(int format, String precision, String sourceSha256
     public static final int FORMAT = 1;
     public static final String PREPARE = "./sameface models prepare --precision int8 ";
     /**
-     * System property naming the one model whose not-yet-gated candidate may load: set by the preparation command
-     * in its own process while the gate evaluates the candidate, never by a user.
+     * System property naming the one model whose int8 copy may load whatever its gate said (or before it has one):
+     * set by the preparation command while its gate evaluates the copy, and by the parity tests that measure the copy
+     * on every engine; never by a user or a pipeline.
      */
     public static final String CANDIDATE_PROPERTY = "sameface.int8-candidate";
 
