@@ -9,6 +9,7 @@ import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
 import dev.sameface.pipeline.config.Precision;
 import dev.sameface.pipeline.models.ModelCache;
+import dev.sameface.pipeline.models.QuantisedSidecar;
 import dev.sameface.pipeline.registry.CpuFeatures;
 import dev.sameface.pipeline.registry.EngineRegistry;
 
@@ -23,6 +24,8 @@ import java.util.TreeMap;
  * {@code engine/precision}; one that cannot run here is a note saying why, not a silent f32 row.
  */
 final class PrecisionVariants implements AutoCloseable {
+    /** The column of an int8 copy whose gate failed. */
+    static final String FAILED_GATE = "int8-failed-gate";
     private final List<Precision> wanted;
     private final ModelCache cache;
     private final Map<String, InferenceEngine> live;
@@ -58,10 +61,19 @@ final class PrecisionVariants implements AutoCloseable {
     void load(String id, ModelSource f32, Map<String, CompiledModel> compiled, List<String> notes) {
         if (wanted.contains(Precision.INT8)) {
             ModelSource int8 = null;
+            String column = Precision.INT8.id();
             try {
                 int8 = cache.int8Source(id);
             } catch (FaceException e) {
-                notes.add("int8 skipped for " + id + ": " + e.getMessage());
+                var gate = e.code() == ErrorCode.CONFIG_ERROR ? cache.int8Sidecar(id).gate() : null;
+                if (gate != null && !gate.passed()) {
+                    // Timed for the record (what int8 would have bought), under a name precision auto never takes.
+                    int8 = ModelSource.onnx(id, f32.sha256(), QuantisedSidecar.modelFile(cache.home(), id));
+                    column = FAILED_GATE;
+                    notes.add("int8 of " + id + " failed its gate (" + gate.summary() + "): timed as " + FAILED_GATE + ", never chosen");
+                } else {
+                    notes.add("int8 skipped for " + id + ": " + e.getMessage());
+                }
             }
             if (int8 != null) {
                 for (var e : live.entrySet()) {
@@ -69,7 +81,7 @@ final class PrecisionVariants implements AutoCloseable {
                         notes.add("int8 skipped on " + e.getKey() + ": it loads " + e.getValue().formats() + ", not the quantised ONNX copy");
                         continue;
                     }
-                    compiled.put(e.getKey() + "/int8", e.getValue().load(int8));
+                    compiled.put(e.getKey() + "/" + column, e.getValue().load(int8));
                 }
             }
         }
