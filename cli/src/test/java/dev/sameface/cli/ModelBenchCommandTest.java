@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sameface.pipeline.testing.PrecisionTolerance.INT8_MAX_ONE_MINUS_COSINE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -161,13 +160,9 @@ class ModelBenchCommandTest {
         if (!bf16) {
             assertThat(root.get("notes").toString()).contains("bf16 skipped: this CPU").contains("no avx512_bf16 or amx_bf16");
         }
+        // Compared with the reference like any engine (the tolerance on aligned faces is the parity suite's).
         List<String> cosEngines = new ArrayList<>();
-        feature.get("cosine_vs_onnxruntime").forEach(c -> {
-            cosEngines.add(c.get("engine").asText());
-            if (c.get("engine").asText().contains("/int8")) {
-                assertThat(1 - c.get("min").asDouble()).as("int8 vs f32 outputs, %s", c).isLessThanOrEqualTo(INT8_MAX_ONE_MINUS_COSINE);
-            }
-        });
+        feature.get("cosine_vs_onnxruntime").forEach(c -> cosEngines.add(c.get("engine").asText()));
         assertThat(cosEngines).contains("onnxruntime/" + int8, "openvino/" + int8);
         MeasuredEngines.Measurement saved = MeasuredEngines.read(file).measurement("fr-feature-512").orElseThrow();
         assertThat(saved.compared()).as("engines are ranked on their f32 rows").containsExactly("onnxruntime", "openvino");
