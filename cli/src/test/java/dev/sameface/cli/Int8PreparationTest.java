@@ -58,18 +58,13 @@ class Int8PreparationTest {
         }
     }
 
-    /** A gated copy is not made again; a failed gate exits 2 with its numbers, so set-up scripts stop on it. */
+    /** A gated copy, passed or failed, is not made again; its verdict is printed (and recorded, not an error). */
     @Test
-    void anUpToDateGatedCopyIsNotMadeAgainAndItsVerdictIsTheExitCode() {
+    void anUpToDateGatedCopyIsNotMadeAgain() {
         var gate = TestData.cache().int8Sidecar("fr-feature-512").gate();
         String[] r = run("models", "prepare", "--precision", "int8", "fr-feature-512");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
         assertThat(r[1]).contains("fr-feature-512: int8 copy is up to date (" + gate.summary());
-        if (gate.passed()) {
-            assertThat(r[0]).as(r[2]).isEqualTo("0");
-        } else {
-            assertThat(r[0]).isEqualTo("2");
-            assertThat(r[2]).contains("failed its accuracy gate: " + gate.summary());
-        }
     }
 
     @Test
