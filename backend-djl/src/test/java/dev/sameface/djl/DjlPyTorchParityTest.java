@@ -12,6 +12,12 @@ class DjlPyTorchParityTest extends EngineParitySuite {
         return DjlPyTorchEngineProvider.NAME;
     }
 
+    /** TorchScript is exported from the f32 ONNX model; there is no int8 TorchScript, and the engine says so. */
+    @Override
+    protected boolean runsInt8() {
+        return false;
+    }
+
     @Override
     protected String engineDescriptionHint() {
         return "PyTorch 2.7.1";

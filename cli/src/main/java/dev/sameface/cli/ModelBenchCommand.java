@@ -44,7 +44,10 @@ import java.util.concurrent.Callable;
         "$SAMEFACE_HOME/bench/fastest-engines.yaml, which `engine: auto` follows.",
         "Models whose generator counted their multiply-accumulates (the speed-only iresnet100 and iresnet50, in",
         "<id>.onnx.json) also get achieved GFLOP/s (2 x MACs / median) and its share of the core's fp32 peak",
-        "(from /proc/cpuinfo flags and clock). Those two are included by default once generated."})
+        "(from /proc/cpuinfo flags and clock). Those two are included by default once generated.",
+        "--precisions f32,int8,bf16 also times each engine in the other precisions it can run here (int8: the gated",
+        "copy from `models prepare --precision int8`; bf16: OpenVINO on a CPU with avx512_bf16/amx_bf16) and",
+        "remembers per engine the fastest precision that passed its gate, which `precision: auto` follows."})
 final class ModelBenchCommand implements Callable<Integer> {
     static final List<String> DEFAULT_MODELS = List.of("ulfg-rfb-320", "fr-landmark-68", "fr-feature-512", "yunet-n");
     static final Path DEFAULT_PHOTOS = Path.of("..", "shared", "data", "lfw", "images_deepfunneled");
@@ -79,6 +82,10 @@ final class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--engine-option", paramLabel = "KEY=VALUE", description = "Engine property for every engine, e.g. precision=bf16 (OpenVINO).")
     Map<String, String> engineOptions = new LinkedHashMap<>();
 
+    @Option(names = "--precisions", split = ",", paramLabel = "f32|int8|bf16", defaultValue = "f32",
+            description = "Precisions to time, where the engine, the CPU and the model's gate allow (default ${DEFAULT-VALUE}).")
+    List<String> precisions = new ArrayList<>(List.of("f32"));
+
     @Option(names = "--save", paramLabel = "FILE", description = "Where to remember the fastest engine per model (default $SAMEFACE_HOME/bench/fastest-engines.yaml).")
     Path save;
 
@@ -90,6 +97,8 @@ final class ModelBenchCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    private PrecisionVariants variants;
 
     /** One model prepared for timing: its inputs, made from real photos the way its manifest entry says. */
     private record Workload(String id, ModelManifest.ModelEntry entry, ModelSource source, String inputName, String inputLabel,
@@ -130,8 +139,12 @@ final class ModelBenchCommand implements Callable<Integer> {
         EngineRegistry registry = EngineRegistry.load();
         Map<String, InferenceEngine> live = createEngines(registry);
         try {
+            variants = new PrecisionVariants(precisions, cache, live, registry);
             return run(live, workloads, skippedModels);
         } finally {
+            if (variants != null) {
+                variants.close();
+            }
             live.values().forEach(InferenceEngine::close);
         }
     }
@@ -224,6 +237,7 @@ final class ModelBenchCommand implements Callable<Integer> {
                         node.putObject("skipped").put(n, e.getMessage());
                     }
                 }
+                variants.load(w.id(), w.source(), compiled, notes);
                 if (compiled.isEmpty()) {
                     continue;
                 }
@@ -245,19 +259,36 @@ final class ModelBenchCommand implements Callable<Integer> {
                                 w.macs() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak.gflops()) : "");
                     }
                 }
-                double min = results.stream().mapToDouble(Result::medianMs).min().orElseThrow();
+                // Engines are ranked by their f32 rows; other precisions are chosen per engine below.
+                List<Result> f32 = results.stream().filter(r -> !PrecisionVariants.isVariant(r.engine())).toList();
+                double min = f32.stream().mapToDouble(Result::medianMs).min().orElseThrow();
                 // Within 5% of the fastest is noise on a shared machine: there the better-ranked engine wins, so that
                 // `engine: auto` does not flip between two runs of this command.
-                Result best = results.stream().filter(r -> r.medianMs() <= min * 1.05)
+                Result best = f32.stream().filter(r -> r.medianMs() <= min * 1.05)
                         .max(Comparator.comparingInt(r -> ranks.find(r.engine()).map(InferenceEngineProvider::rank).orElse(0)))
                         .orElseThrow();
                 node.put("fastest", best.engine());
                 // One engine is no comparison: it must not overwrite a real measurement.
-                if (results.size() > 1) {
+                Map<String, Double> all = new LinkedHashMap<>();
+                results.forEach(r -> all.put(r.engine(), r.medianMs()));
+                var perEngine = PrecisionVariants.fastestPerEngine(all);
+                if (f32.size() == 1 && !perEngine.fastest().isEmpty()) {
+                    // One engine is no engine comparison: only its precisions join the earlier measurement, if any.
+                    var previous = MeasuredEngines.read(saveFile()).measurement(w.id());
+                    if (previous.isPresent()) {
+                        fastest.put(w.id(), previous.get().withPrecisions(perEngine.fastest(), perEngine.medians()));
+                    } else {
+                        notes.add("precisions of " + w.id() + " not remembered: no engine comparison recorded yet to add them to");
+                    }
+                    node.putPOJO("fastest_precision", perEngine.fastest());
+                } else if (f32.size() > 1) {
                     Map<String, Double> medians = new LinkedHashMap<>();
-                    results.forEach(r -> medians.put(r.engine(), Math.round(r.medianMs() * 1000) / 1000.0));
-                    fastest.put(w.id(), new MeasuredEngines.Measurement(best.engine(), when, results.stream().map(Result::engine).toList(),
-                            medians, engineOptions, w.inputLabel()));
+                    f32.forEach(r -> medians.put(r.engine(), Math.round(r.medianMs() * 1000) / 1000.0));
+                    fastest.put(w.id(), new MeasuredEngines.Measurement(best.engine(), when, f32.stream().map(Result::engine).toList(),
+                            medians, engineOptions, w.inputLabel(), perEngine.fastest(), perEngine.medians()));
+                    if (!perEngine.fastest().isEmpty()) {
+                        node.putPOJO("fastest_precision", perEngine.fastest());
+                    }
                 }
                 if ("embedder".equals(w.entry().task()) && compiled.size() > 1 && !w.cosine().isEmpty()) {
                     cosines(w, compiled, node, notes);
@@ -270,13 +301,18 @@ final class ModelBenchCommand implements Callable<Integer> {
             out.println();
             notes.forEach(out::println);
         }
-        Path file = save != null ? save : MeasuredEngines.standardFile();
+        Path file = saveFile();
         if (!noSave && !fastest.isEmpty()) {
             MeasuredEngines.read(file).with(fastest).write(file);
             root.put("saved", file.toString());
             if (!json) {
                 out.printf(Locale.ROOT, "fastest by median, remembered in %s for engine auto: %s%n", file,
                         fastest.entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue().fastest()).toList());
+                fastest.forEach((id, m) -> {
+                    if (!m.precisions().isEmpty()) {
+                        out.printf(Locale.ROOT, "fastest precision per engine for %s, for precision auto: %s%n", id, m.precisions());
+                    }
+                });
             }
         }
         if (json) {
@@ -284,6 +320,10 @@ final class ModelBenchCommand implements Callable<Integer> {
             out.println(Json.write(root));
         }
         return 0;
+    }
+
+    private Path saveFile() {
+        return save != null ? save : MeasuredEngines.standardFile();
     }
 
     /** Interleaved timing: each iteration runs every engine once, the starting engine rotating. */

@@ -121,10 +121,29 @@ final class ModelsCommand {
             "from Debian's CPU PyTorch; nothing of it runs at inference). Each export is accepted only after it matches",
             "ONNX Runtime on real photos. Runs tools/torchscript/prepare.sh of the source checkout.",
             "Generated speed-only models (iresnet100, iresnet50: seeded random weights, untrained) are generated first",
-            "by tools/iresnet/generate.sh when named; they are never in the default list."})
+            "by tools/iresnet/generate.sh when named; they are never in the default list.",
+            "--precision int8 ID: quantise an embedder (tools/quantize) on aligned LFW crops of people the evaluation never",
+            "scores, then gate it: FNMR at FMR 1e-3 on LFW all pairs within 5% relative of f32's, else precision int8 is refused."})
     static final class PrepareCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", arity = "0..*", description = "Model ids (default: every model the default and YuNet pipelines use).")
         List<String> ids = new ArrayList<>();
+
+        @Option(names = "--precision", paramLabel = "torchscript|int8", defaultValue = "torchscript",
+                description = "What to prepare: TorchScript copies (default) or gated int8 copies.")
+        String precision;
+
+        @Option(names = "--lfw", paramLabel = "DIR", description = "LFW (images_deepfunneled/ and pairs.txt) for int8 calibration and "
+                + "its gate; default ../shared/data/lfw beside the checkout.")
+        java.nio.file.Path lfw;
+
+        @Option(names = "--calibration-images", defaultValue = "300", paramLabel = "N", description = "int8: calibration crops (default ${DEFAULT-VALUE}).")
+        int calibrationImages;
+
+        @Option(names = "--force", description = "int8: quantise and gate again even when an up-to-date gated copy exists.")
+        boolean force;
+
+        @Option(names = "--impostors", defaultValue = "2000000", paramLabel = "N", description = "int8 gate: impostor pairs (default ${DEFAULT-VALUE}, seed 42).")
+        long impostors;
 
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -134,9 +153,23 @@ final class ModelsCommand {
             String tools = System.getProperty("sameface.tools");
             java.nio.file.Path script = tools == null ? null : java.nio.file.Path.of(tools, "torchscript", "prepare.sh");
             if (script == null || !java.nio.file.Files.isRegularFile(script)) {
-                throw new FaceException(ErrorCode.CONFIG_ERROR, "TorchScript export needs the source checkout's tools/torchscript/prepare.sh; run ./sameface from the checkout");
+                throw new FaceException(ErrorCode.CONFIG_ERROR, "model preparation needs the source checkout's tools/; run ./sameface from the checkout");
             }
             ModelCache cache = ModelCache.standard();
+            if ("int8".equals(precision)) {
+                if (ids.isEmpty()) {
+                    throw new FaceException(ErrorCode.CONFIG_ERROR, "--precision int8 needs the model ids to quantise, e.g. fr-feature-512");
+                }
+                java.nio.file.Path data = lfw != null ? lfw : java.nio.file.Path.of(tools).toAbsolutePath().getParent().resolveSibling("shared").resolve("data").resolve("lfw");
+                var prep = new Int8Preparation(cache, java.nio.file.Path.of(tools), data, spec.commandLine().getOut());
+                for (String id : ids) {
+                    prep.prepare(id, calibrationImages, impostors, force);
+                }
+                return 0;
+            }
+            if (!"torchscript".equals(precision)) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, "--precision is torchscript or int8, got '" + precision + "'");
+            }
             List<String> args = new ArrayList<>(List.of("bash", script.toString(), cache.home().toString()));
             List<String> wanted = ids.isEmpty() ? List.of("fr-feature-512", "ulfg-rfb-320", "fr-landmark-68", "yunet-n") : ids;
             for (String id : wanted) {

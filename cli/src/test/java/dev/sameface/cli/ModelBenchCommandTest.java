@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.registry.EngineRegistry;
+import dev.sameface.pipeline.registry.CpuFeatures;
 import dev.sameface.pipeline.registry.MeasuredEngines;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Test;
@@ -137,5 +138,41 @@ class ModelBenchCommandTest {
         Run empty = run("bench-models", "--photos", dir.toString(), "--no-save");
         assertThat(empty.exit()).isEqualTo(4);
         assertThat(empty.err()).contains("no .jpg or .png photos under " + dir);
+    }
+
+    /** Needs the gated int8 copy: ./sameface models prepare --precision int8 fr-feature-512. */
+    @Test
+    void precisionsAreTimedWhereTheyCanRunAndTheFastestPassingOneIsRemembered() throws Exception {
+        Path file = dir.resolve("bench/fastest-engines.yaml");
+        Run r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-feature-512",
+                "--precisions", "f32,int8,bf16", "--iterations", "5", "--warmup", "1", "--cosine-photos", "5",
+                "--photos", TestData.lfwImages().toString(), "--save", file.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode root = Json.MAPPER.readTree(r.out());
+        JsonNode feature = root.get("models").get(0);
+        List<String> columns = new ArrayList<>();
+        feature.get("results").forEach(row -> columns.add(row.get("engine").asText()));
+        boolean bf16 = CpuFeatures.current().hasBf16();
+        var gate = TestData.cache().int8Sidecar("fr-feature-512").gate();
+        String int8 = gate.passed() ? "int8" : "int8-failed-gate";
+        assertThat(columns).containsAll(List.of("onnxruntime", "openvino", "onnxruntime/" + int8, "openvino/" + int8));
+        assertThat(columns.contains("openvino/bf16")).as("bf16 column exactly when the CPU reports bf16").isEqualTo(bf16);
+        if (!bf16) {
+            assertThat(root.get("notes").toString()).contains("bf16 skipped: this CPU").contains("no avx512_bf16 or amx_bf16");
+        }
+        // Compared with the reference like any engine (the tolerance on aligned faces is the parity suite's).
+        List<String> cosEngines = new ArrayList<>();
+        feature.get("cosine_vs_onnxruntime").forEach(c -> cosEngines.add(c.get("engine").asText()));
+        assertThat(cosEngines).contains("onnxruntime/" + int8, "openvino/" + int8);
+        MeasuredEngines.Measurement saved = MeasuredEngines.read(file).measurement("fr-feature-512").orElseThrow();
+        assertThat(saved.compared()).as("engines are ranked on their f32 rows").containsExactly("onnxruntime", "openvino");
+        assertThat(saved.precisions()).containsOnlyKeys("onnxruntime", "openvino");
+        for (String engine : List.of("onnxruntime", "openvino")) {
+            Map<String, Double> ms = saved.precisionMedianMs().get(engine);
+            assertThat(ms).containsKeys("f32", int8);
+            // A copy that failed its gate is never the choice, however fast.
+            String expected = gate.passed() && ms.get("int8") < ms.get("f32") / 1.05 ? "int8" : "f32";
+            assertThat(saved.precisions().get(engine)).as("fastest passing precision on %s from %s", engine, ms).isEqualTo(expected);
+        }
     }
 }

@@ -63,8 +63,26 @@ public final class FacePipeline implements AutoCloseable {
         // which keeps their templates comparable, but an evaluation comparing engines must not mix them.
         String recipe = config.detector() + "|" + config.aligner() + "|" + config.embedder().options() + "|" + config.faceSelection()
                 + "|" + engines.resolved("detector", config.engineFor(config.detector()))
-                + "|" + engines.resolved("embedder", config.engineFor(config.embedder())) + "|" + config.engineOptions();
+                + "|" + engines.resolved("embedder", config.engineFor(config.embedder())) + "|" + config.engineOptions()
+                + precisionRecipe(engines);
         this.fingerprint = embedder.fingerprint() + "/" + Sha256.of(recipe.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
+    }
+
+    /** Non-f32 precisions change the vectors; f32 adds nothing, so f32 fingerprints stay what they were. */
+    private static String precisionRecipe(Engines engines) {
+        StringBuilder sb = new StringBuilder();
+        for (String stage : List.of("detector", "embedder")) {
+            var p = engines.precision(stage).precision();
+            if (p != dev.sameface.pipeline.config.Precision.F32) {
+                sb.append("|").append(stage).append(" precision ").append(p);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The precision a stage's models run in ({@code f32}, {@code bf16} or {@code int8}; {@code auto} resolved). */
+    public String precision(String stage) {
+        return engines.precision(stage).precision().id();
     }
 
     /** The configuration this pipeline was built from. */
@@ -96,8 +114,33 @@ public final class FacePipeline implements AutoCloseable {
                 .append(", embedder ").append(config.embedder().plugin()).append(" (").append(config.embedder().model())
                 .append(", flip-tta ").append(config.embedder().options().getOrDefault("flip-tta", "false")).append(")")
                 .append(", matcher ").append(config.matcher().plugin());
+        List<String> stages = List.of("detector", "embedder");
+        if (stages.stream().allMatch(s -> engines.precision(s).precision() == dev.sameface.pipeline.config.Precision.F32
+                && !engines.precision(s).reason().startsWith("auto"))) {
+            sb.append("; precision f32");
+        } else {
+            for (String stage : stages) {
+                var p = engines.precision(stage);
+                sb.append("; ").append(stage).append(" precision ").append(p.precision()).append(" (").append(p.reason()).append(")");
+            }
+        }
         engines.descriptions().forEach((k, v) -> sb.append("; ").append(v));
         return sb.toString();
+    }
+
+    /**
+     * The subject's aligned crop, exactly as the embedder receives it (set-up tooling uses it to calibrate a
+     * quantised embedder on real inputs); empty when the photo is unreadable or shows no face.
+     */
+    public Optional<AlignedFace> alignedSubject(Path image) {
+        ensureOpen();
+        Image rgb;
+        try {
+            rgb = decoder.decode(ImageDecoder.read(image), image.toString()).toRgb();
+        } catch (FaceException e) {
+            return Optional.empty();
+        }
+        return selection.select(detector.detect(rgb), rgb).map(face -> aligner.align(rgb, face));
     }
 
     public Enrolment enrol(Path image) {

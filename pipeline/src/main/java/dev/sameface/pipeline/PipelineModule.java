@@ -40,7 +40,7 @@ public final class PipelineModule extends AbstractModule {
         if (sc.model() != null && !sc.model().isBlank() || provider.defaultModel() == null) {
             return sc;
         }
-        return new StageConfig(sc.plugin(), provider.defaultModel(), sc.engine(), sc.options());
+        return new StageConfig(sc.plugin(), provider.defaultModel(), sc.engine(), sc.options(), sc.precision());
     }
 
     @Override
@@ -59,7 +59,7 @@ public final class PipelineModule extends AbstractModule {
     }
 
     private <S> S create(String stage, StageConfig sc, StageProvider<S> provider, Engines live, Resources resources) {
-        PipelineStageContext ctx = new PipelineStageContext(stage, sc, provider, config.engineFor(sc), live, cache, resources);
+        PipelineStageContext ctx = new PipelineStageContext(stage, sc, provider, config.engineFor(sc), config.precisionFor(sc), live, cache, resources);
         return provider.create(ctx);
     }
 

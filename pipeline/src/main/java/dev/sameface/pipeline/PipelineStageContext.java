@@ -7,6 +7,7 @@ import dev.sameface.api.StageOptions;
 import dev.sameface.api.StageProvider;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
+import dev.sameface.pipeline.config.Precision;
 import dev.sameface.pipeline.config.StageConfig;
 import dev.sameface.pipeline.models.ModelCache;
 
@@ -20,10 +21,12 @@ final class PipelineStageContext implements StageContext {
     private final ModelCache cache;
     private final Resources resources;
     private final String modelId;
+    private final Precision precision;
 
-    PipelineStageContext(String stage, StageConfig config, StageProvider<?> provider, String engineName, Engines engines,
-                         ModelCache cache, Resources resources) {
+    PipelineStageContext(String stage, StageConfig config, StageProvider<?> provider, String engineName, Precision precision,
+                         Engines engines, ModelCache cache, Resources resources) {
         this.stage = stage;
+        this.precision = precision;
         this.config = config;
         this.options = StageOptions.of(stage + " '" + provider.name() + "'", provider.options(), config.options());
         this.engineName = engineName;
@@ -71,6 +74,6 @@ final class PipelineStageContext implements StageContext {
         }
         // With engine auto, the stage's main model decides the engine for every model the stage loads.
         String main = this.modelId != null ? this.modelId : modelId;
-        return resources.register(engines.get(engineName, stage, main).load(cache.source(modelId)));
+        return resources.register(engines.load(engineName, stage, main, modelId, precision, cache));
     }
 }

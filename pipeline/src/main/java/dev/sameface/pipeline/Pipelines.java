@@ -60,7 +60,7 @@ public final class Pipelines {
             // Engines open lazily: only a matcher that loads a model starts one.
             Engines engines = new Engines(EngineRegistry.load(), config, resources);
             Matcher matcher = provider.create(new PipelineStageContext("matcher", config.matcher(), provider,
-                    config.engineFor(config.matcher()), engines, cache, resources));
+                    config.engineFor(config.matcher()), config.precisionFor(config.matcher()), engines, cache, resources));
             return new TemplateComparator(matcher, provider.name(), space, config.threshold(), resources);
         } catch (RuntimeException e) {
             resources.close();

@@ -33,11 +33,14 @@ import java.util.TreeSet;
  * @param threshold     cosine similarity at or above which two faces are declared the same person
  * @param thresholdFmr  the false-match rate the threshold was calibrated for, and on what data (documentation)
  * @param faceSelection which face of a multi-face image is the subject: largest, central or best-score
+ * @param precision     default numeric precision for every stage that does not name its own: f32 (default), bf16,
+ *                      int8 or auto (see {@link Precision})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineConfig(String engine, Integer threads, Map<String, String> engineOptions, Double threshold,
                              String thresholdFmr, String faceSelection,
-                             StageConfig detector, StageConfig aligner, StageConfig embedder, StageConfig matcher) {
+                             StageConfig detector, StageConfig aligner, StageConfig embedder, StageConfig matcher,
+                             String precision) {
     public static final String DEFAULT_RESOURCE = "/dev/sameface/pipeline/default.yaml";
 
     public PipelineConfig {
@@ -45,6 +48,7 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         threads = threads == null ? 1 : threads;
         engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
         faceSelection = faceSelection == null ? "largest" : faceSelection;
+        precision = precision == null ? Precision.F32.id() : Precision.parse(precision).id();
         if (threads < 1) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "threads must be at least 1, got " + threads);
         }
@@ -180,19 +184,19 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
 
     /** The stage sections replaced, for code that builds configurations. */
     public PipelineConfig withDetector(StageConfig d) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher, precision);
     }
 
     public PipelineConfig withEmbedder(StageConfig e) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, e, matcher);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, e, matcher, precision);
     }
 
     public PipelineConfig withEngine(String e) {
-        return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher);
+        return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision);
     }
 
     public PipelineConfig withThreshold(double t, String fmr) {
-        return new PipelineConfig(engine, threads, engineOptions, t, fmr, faceSelection, detector, aligner, embedder, matcher);
+        return new PipelineConfig(engine, threads, engineOptions, t, fmr, faceSelection, detector, aligner, embedder, matcher, precision);
     }
 
     public String toYaml() {
@@ -201,6 +205,15 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         } catch (IOException e) {
             throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot write configuration: " + e.getMessage(), e);
         }
+    }
+
+    public PipelineConfig withPrecision(String p) {
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, p);
+    }
+
+    /** The precision a stage asks for: its own, else the pipeline's. */
+    public Precision precisionFor(StageConfig stage) {
+        return Precision.parse(stage.precision() != null ? stage.precision() : precision);
     }
 
     /** The engine a stage runs on: its own, else the pipeline's. */

@@ -98,6 +98,47 @@ public final class ModelCache {
         return new ModelSource(id, entry.sha256(), files, outputNames);
     }
 
+    /**
+     * The model's int8 copy ({@code <id>.int8.onnx}), verified: its sidecar names the manifest's weights, its hash is
+     * the recorded one, and it passed its accuracy gate. A failed gate is a CONFIG_ERROR with the measured numbers.
+     */
+    public ModelSource int8Source(String id) {
+        QuantisedSidecar s = int8Sidecar(id);
+        boolean measuring = id.equals(System.getProperty(QuantisedSidecar.CANDIDATE_PROPERTY));
+        if (measuring) {
+            return ModelSource.onnx(id, manifest.model(id).sha256(), QuantisedSidecar.modelFile(home, id));
+        }
+        if (s.gate() == null) {
+            throw new FaceException(ErrorCode.MODEL_MISSING, "the int8 copy of " + id + " has not been through its accuracy gate "
+                    + "(its preparation did not finish); run: " + QuantisedSidecar.PREPARE + id);
+        } else if (!s.gate().passed()) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "the int8 copy of " + id + " failed its accuracy gate ("
+                    + s.gate().summary() + ", measured " + s.created() + " on " + s.cpu() + "); run it in f32");
+        }
+        return ModelSource.onnx(id, manifest.model(id).sha256(), QuantisedSidecar.modelFile(home, id));
+    }
+
+    /** The int8 copy's sidecar, checked against the manifest and the file (whatever the gate said). */
+    public QuantisedSidecar int8Sidecar(String id) {
+        ModelManifest.ModelEntry entry = manifest.model(id);
+        Path file = QuantisedSidecar.modelFile(home, id);
+        QuantisedSidecar s = QuantisedSidecar.read(QuantisedSidecar.sidecarFile(file), id);
+        if (!entry.sha256().equals(s.sourceSha256())) {
+            throw new FaceException(ErrorCode.MODEL_MISSING, "the int8 copy of " + id + " was made from other weights (sha256 "
+                    + s.sourceSha256() + ", the manifest's are " + entry.sha256() + "); run: " + QuantisedSidecar.PREPARE + id);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new FaceException(ErrorCode.MODEL_MISSING, "the int8 copy of " + id + " (" + file + ") is missing; run: "
+                    + QuantisedSidecar.PREPARE + id);
+        }
+        String actual = hash(file);
+        if (!actual.equals(s.sha256())) {
+            throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "the int8 copy of " + id + " at " + file + " has sha256 "
+                    + actual + " but its sidecar says " + s.sha256() + "; delete both and run: " + QuantisedSidecar.PREPARE + id);
+        }
+        return s;
+    }
+
     /** True when the model's file is present and its hash matches, without throwing. */
     public boolean isReady(String id) {
         try {
@@ -132,14 +173,19 @@ public final class ModelCache {
         return p;
     }
 
-    private static void verify(String id, ModelManifest.ModelEntry entry, Path file) {
+    /** The file's sha256, computed once per process for a given path, size and modification time. */
+    private static String hash(Path file) {
         String key;
         try {
             key = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
         } catch (IOException e) {
             throw new FaceException(ErrorCode.IO_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
         }
-        String actual = VERIFIED.computeIfAbsent(key, k -> Sha256.of(file));
+        return VERIFIED.computeIfAbsent(key, k -> Sha256.of(file));
+    }
+
+    private static void verify(String id, ModelManifest.ModelEntry entry, Path file) {
+        String actual = hash(file);
         if (!actual.equals(entry.sha256())) {
             throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "model " + id + " at " + file + " has sha256 " + actual
                     + " but the manifest says " + entry.sha256() + "; delete it and run: ./sameface models "

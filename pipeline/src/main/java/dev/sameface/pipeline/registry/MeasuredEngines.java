@@ -49,14 +49,35 @@ public record MeasuredEngines(Map<String, Measurement> models) {
      * @param medianMs      median milliseconds per engine
      * @param engineOptions engine properties the run used (e.g. {@code precision: bf16}); empty for the defaults
      * @param input         the input shape timed, e.g. {@code 1x3x112x112}
+     * @param precisions    per engine, the fastest precision that passed its gate on this CPU ({@code precision: auto});
+     *                      engines measured in f32 only are absent
+     * @param precisionMedianMs per engine, median milliseconds per precision measured (f32 included)
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Measurement(String fastest, String measured, List<String> compared, Map<String, Double> medianMs,
-                              Map<String, String> engineOptions, String input) {
+                              Map<String, String> engineOptions, String input, Map<String, String> precisions,
+                              Map<String, Map<String, Double>> precisionMedianMs) {
         public Measurement {
             compared = compared == null ? List.of() : List.copyOf(compared);
             medianMs = medianMs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(medianMs));
             engineOptions = engineOptions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(engineOptions));
+            precisions = precisions == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(precisions));
+            precisionMedianMs = precisionMedianMs == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(precisionMedianMs));
+        }
+
+        /** An f32-only measurement. */
+        public Measurement(String fastest, String measured, List<String> compared, Map<String, Double> medianMs,
+                           Map<String, String> engineOptions, String input) {
+            this(fastest, measured, compared, medianMs, engineOptions, input, null, null);
+        }
+
+        /** This measurement with the given engines' precision results replaced (a one-engine precision run). */
+        public Measurement withPrecisions(Map<String, String> fastestPrecision, Map<String, Map<String, Double>> medians) {
+            Map<String, String> p = new TreeMap<>(precisions);
+            p.putAll(fastestPrecision);
+            Map<String, Map<String, Double>> m = new TreeMap<>(precisionMedianMs);
+            m.putAll(medians);
+            return new Measurement(fastest, measured, compared, medianMs, engineOptions, input, p, m);
         }
     }
 

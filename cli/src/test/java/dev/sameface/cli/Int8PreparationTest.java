@@ -1,0 +1,79 @@
+package dev.sameface.cli;
+
+import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code models prepare --precision int8} on real LFW and the real cache. The full run (quantise + gate, ~25 min)
+ * is set-up, run by scripts/test before the tests; here: who calibrates, and the command's answers.
+ */
+class Int8PreparationTest {
+    private String tools;
+
+    @BeforeEach
+    void pointAtTheCheckoutsTools() {
+        tools = System.getProperty("sameface.tools");
+        System.setProperty("sameface.tools", Path.of("..", "tools").toAbsolutePath().normalize().toString());
+    }
+
+    @AfterEach
+    void restore() {
+        if (tools == null) {
+            System.clearProperty("sameface.tools");
+        } else {
+            System.setProperty("sameface.tools", tools);
+        }
+    }
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void calibrationPeopleHaveOnePhotoAndAreNeverInPairsTxt() throws Exception {
+        Path root = TestData.lfwImages();
+        List<Path> people = Int8Preparation.calibrationPeople(root, TestData.pairsFile());
+        String pairs = Files.readString(TestData.pairsFile());
+        assertThat(people).hasSizeGreaterThan(300);
+        for (Path p : people) {
+            String name = p.getFileName().toString();
+            assertThat(pairs).as("%s named in pairs.txt", name).doesNotContainPattern("(?m)(^|\\s)" + java.util.regex.Pattern.quote(name) + "\\s");
+            try (Stream<Path> photos = Files.list(p)) {
+                assertThat(photos.count()).as("photos of %s", name).isEqualTo(1);
+            }
+        }
+    }
+
+    /** A gated copy, passed or failed, is not made again; its verdict is printed (and recorded, not an error). */
+    @Test
+    void anUpToDateGatedCopyIsNotMadeAgain() {
+        var gate = TestData.cache().int8Sidecar("fr-feature-512").gate();
+        String[] r = run("models", "prepare", "--precision", "int8", "fr-feature-512");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("fr-feature-512: int8 copy is up to date (" + gate.summary());
+    }
+
+    @Test
+    void onlyEmbeddersAndNamedModelsAreQuantised() {
+        String[] none = run("models", "prepare", "--precision", "int8");
+        assertThat(none[0]).isEqualTo("2");
+        assertThat(none[2]).contains("--precision int8 needs the model ids");
+        String[] detector = run("models", "prepare", "--precision", "int8", "--force", "ulfg-rfb-320");
+        assertThat(detector[0]).isEqualTo("2");
+        assertThat(detector[2]).contains("int8 preparation covers embedders").contains("ulfg-rfb-320 is a detector");
+    }
+}
