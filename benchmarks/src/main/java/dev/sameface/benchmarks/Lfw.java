@@ -3,7 +3,7 @@ package dev.sameface.benchmarks;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.image.ModelInputs;
+import dev.sameface.pipeline.testing.Photos;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +25,15 @@ final class Lfw {
         return dir;
     }
 
+    /** {@code count} photos spread over the alphabet. */
+    static List<Path> photos(int count) {
+        return Photos.spread(images(), count);
+    }
+
     /** The bytes of {@code count} JPEGs spread over the alphabet. */
     static List<byte[]> jpegs(int count) {
         List<byte[]> out = new ArrayList<>();
-        for (Path p : ModelInputs.photos(images(), count)) {
+        for (Path p : photos(count)) {
             out.add(ImageDecoder.read(p));
         }
         return out;

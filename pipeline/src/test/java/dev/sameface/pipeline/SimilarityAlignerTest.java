@@ -7,7 +7,7 @@ import dev.sameface.api.Image;
 import dev.sameface.api.Landmarks5;
 import dev.sameface.api.PixelFormat;
 import dev.sameface.api.Point;
-import dev.sameface.pipeline.stages.SimilarityAligner;
+import dev.sameface.stages.SimilarityAligner;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -9,10 +9,11 @@ import dev.sameface.api.PixelFormat;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.image.ImageOps;
-import dev.sameface.pipeline.image.TensorPacker;
-import dev.sameface.pipeline.stages.SimilarityAligner;
+import dev.sameface.kit.ImageOps;
+import dev.sameface.kit.TensorPacker;
+import dev.sameface.stages.SimilarityAligner;
 import dev.sameface.pipeline.testing.TestData;
+import dev.sameface.pipeline.testing.Tensors;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
@@ -89,7 +90,7 @@ class TensorPackerTest {
                     Tensor expected = referenceToTensor(img, r.sx, r.sy, r.sw, r.sh, r.dw, r.dh, spec);
                     Tensor got = packer.pack(img, r.sx, r.sy, r.sw, r.sh, r.dw, r.dh);
                     assertThat(got.shape()).isEqualTo(expected.shape());
-                    assertThat(maxAbsDiff(got, expected)).as("%s, %s %s %s", r.what, img, spec.colorOrder(), spec.layout())
+                    assertThat(Tensors.maxAbsDiff(got, expected)).as("%s, %s %s %s", r.what, img, spec.colorOrder(), spec.layout())
                             .isLessThanOrEqualTo(TOLERANCE);
                     cases++;
                 }
@@ -107,7 +108,7 @@ class TensorPackerTest {
         Tensor second = packer.pack(images.get(1), 0, 0, images.get(1).width(), images.get(1).height(), 320, 240);
         assertThat(second).isSameAs(first);
         Tensor expected = referenceToTensor(images.get(1), 0, 0, images.get(1).width(), images.get(1).height(), 320, 240, spec);
-        assertThat(maxAbsDiff(second, expected)).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(Tensors.maxAbsDiff(second, expected)).isLessThanOrEqualTo(TOLERANCE);
         // A new size gets a tensor of its own shape.
         Tensor small = packer.pack(images.get(1), 0, 0, 100, 100, 64, 64);
         assertThat(small.shape()).containsExactly(1, 3, 64, 64);
@@ -134,14 +135,6 @@ class TensorPackerTest {
             photos++;
         }
         assertThat(photos).isEqualTo(6);
-    }
-
-    private static double maxAbsDiff(Tensor a, Tensor b) {
-        double max = 0;
-        for (int i = 0; i < a.size(); i++) {
-            max = Math.max(max, Math.abs((double) a.get(i) - b.get(i)));
-        }
-        return max;
     }
 
     // ---- The implementations before TensorPacker, verbatim in their arithmetic: the reference. ----

@@ -63,7 +63,7 @@ public final class TestData {
 
     /** {@code count} LFW photos of different people, spread over the alphabet. */
     public static List<Path> lfwPhotos(int count) {
-        return dev.sameface.pipeline.image.ModelInputs.photos(lfwImages(), count);
+        return Photos.spread(lfwImages(), count);
     }
 
     /** Read once: parity tests prepare hundreds of inputs, and the manifest does not change during a run. */

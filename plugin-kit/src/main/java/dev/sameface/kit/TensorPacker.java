@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.image;
+package dev.sameface.kit;
 
 import dev.sameface.api.Image;
 import dev.sameface.api.engine.ModelSpec;

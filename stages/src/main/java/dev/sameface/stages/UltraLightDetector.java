@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.stages;
+package dev.sameface.stages;
 
 import dev.sameface.api.Box;
 import dev.sameface.api.DetectedFace;
@@ -8,7 +8,9 @@ import dev.sameface.api.Landmarks5;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.pipeline.image.TensorPacker;
+import dev.sameface.kit.Nms;
+import dev.sameface.kit.Outputs;
+import dev.sameface.kit.TensorPacker;
 
 import java.util.ArrayList;
 import java.util.List;

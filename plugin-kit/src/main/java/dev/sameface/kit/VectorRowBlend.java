@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.image;
+package dev.sameface.kit;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.stages;
+package dev.sameface.stages;
 
 import dev.sameface.api.Embedding;
 import dev.sameface.api.Matcher;

@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.stages;
+package dev.sameface.stages;
 
 import dev.sameface.api.AlignedFace;
 import dev.sameface.api.Aligner;
@@ -8,7 +8,7 @@ import dev.sameface.api.FaceException;
 import dev.sameface.api.Image;
 import dev.sameface.api.PixelFormat;
 import dev.sameface.api.Point;
-import dev.sameface.pipeline.image.ImageOps;
+import dev.sameface.kit.ImageOps;
 
 import java.util.List;
 
@@ -44,6 +44,11 @@ public final class SimilarityAligner implements Aligner {
             t[i] = template[i].clone();
         }
         return t;
+    }
+
+    @Override
+    public int cropSize() {
+        return size;
     }
 
     @Override

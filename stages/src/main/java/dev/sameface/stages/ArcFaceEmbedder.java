@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.stages;
+package dev.sameface.stages;
 
 import dev.sameface.api.AlignedFace;
 import dev.sameface.api.Embedder;
@@ -9,7 +9,8 @@ import dev.sameface.api.Image;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.pipeline.image.TensorPacker;
+import dev.sameface.kit.Outputs;
+import dev.sameface.kit.TensorPacker;
 
 import java.util.Map;
 
@@ -81,6 +82,11 @@ public final class ArcFaceEmbedder implements Embedder {
     @Override
     public int cropSize() {
         return spec.width();
+    }
+
+    @Override
+    public boolean mirrors() {
+        return flipTta;
     }
 
     @Override

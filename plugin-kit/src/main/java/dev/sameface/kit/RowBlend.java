@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.image;
+package dev.sameface.kit;
 
 /**
  * The inner loop of {@link TensorPacker}: one channel of one output row, from the left and right taps of the source
@@ -29,7 +29,7 @@ interface RowBlend {
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             try {
                 // By name, so that this class never links against the incubator module when it is absent.
-                return (RowBlend) Class.forName("dev.sameface.pipeline.image.VectorRowBlend").getDeclaredConstructor().newInstance();
+                return (RowBlend) Class.forName("dev.sameface.kit.VectorRowBlend").getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {
                 throw new IllegalStateException("the Vector API row blend failed to load although jdk.incubator.vector is present", e);
             }

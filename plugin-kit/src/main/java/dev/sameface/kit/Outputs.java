@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.stages;
+package dev.sameface.kit;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
