@@ -3,7 +3,7 @@ package dev.sameface.benchmarks;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.testing.Photos;
+import dev.sameface.pipeline.testing.TestData;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +25,9 @@ final class Lfw {
         return dir;
     }
 
-    /** {@code count} photos spread over the alphabet. */
+    /** {@code count} photos of different people spread over the alphabet, as the tests take them. */
     static List<Path> photos(int count) {
-        return Photos.spread(images(), count);
+        return TestData.lfwPhotos(count);
     }
 
     /** The bytes of {@code count} JPEGs spread over the alphabet. */

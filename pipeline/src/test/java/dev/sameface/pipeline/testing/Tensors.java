@@ -2,23 +2,9 @@ package dev.sameface.pipeline.testing;
 
 import dev.sameface.api.engine.Tensor;
 
-/** How far apart two model outputs are, for engine parity checks. */
+/** How far apart two model outputs are, for engine parity and tensor preparation checks. */
 public final class Tensors {
     private Tensors() {
-    }
-
-    /** Cosine of two tensors taken as flat vectors. */
-    public static double cosine(Tensor a, Tensor b) {
-        requireSameSize(a, b);
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.size(); i++) {
-            dot += (double) a.get(i) * b.get(i);
-            na += (double) a.get(i) * a.get(i);
-            nb += (double) b.get(i) * b.get(i);
-        }
-        return dot / Math.sqrt(na * nb);
     }
 
     /** The largest element-wise absolute difference. */

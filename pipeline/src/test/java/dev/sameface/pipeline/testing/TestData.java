@@ -61,9 +61,21 @@ public final class TestData {
         return new ModelCache(ModelManifest.load(), SamefaceHome.resolve(), List.of(sharedModels()));
     }
 
-    /** {@code count} LFW photos of different people, spread over the alphabet. */
+    /** {@code count} LFW photos of different people (each one's first), spread over the alphabet. */
     public static List<Path> lfwPhotos(int count) {
-        return Photos.spread(lfwImages(), count);
+        List<Path> people;
+        try (var dirs = Files.list(lfwImages())) {
+            people = dirs.filter(Files::isDirectory).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + lfwImages(), e);
+        }
+        int want = Math.min(count, people.size());
+        List<Path> pick = new java.util.ArrayList<>(want);
+        for (int i = 0; i < want; i++) {
+            Path person = people.get((int) ((long) i * people.size() / want));
+            pick.add(lfw(person.getFileName().toString(), 1));
+        }
+        return pick;
     }
 
     /** Read once: parity tests prepare hundreds of inputs, and the manifest does not change during a run. */
