@@ -5,7 +5,7 @@ import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.pipeline.testing.Tensors;
+import dev.sameface.kit.testing.Tensors;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

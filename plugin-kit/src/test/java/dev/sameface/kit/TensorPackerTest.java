@@ -1,31 +1,22 @@
-package dev.sameface.pipeline;
+package dev.sameface.kit;
 
-import dev.sameface.api.AlignedFace;
-import dev.sameface.api.Box;
-import dev.sameface.api.DetectedFace;
 import dev.sameface.api.Image;
-import dev.sameface.api.Landmarks5;
 import dev.sameface.api.PixelFormat;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.kit.ImageOps;
-import dev.sameface.kit.TensorPacker;
-import dev.sameface.stages.SimilarityAligner;
-import dev.sameface.pipeline.testing.TestData;
-import dev.sameface.pipeline.testing.Tensors;
+import dev.sameface.kit.testing.LfwPhotos;
+import dev.sameface.kit.testing.Tensors;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fused, table-driven {@link TensorPacker} and the inlined alignment warp against the per-pixel implementations
- * they replaced, kept here as the reference, on real LFW photos.
+ * The fused, table-driven {@link TensorPacker} against the per-pixel implementation it replaced, kept here as the
+ * reference, on real LFW photos. (The alignment warp's counterpart is the stages' AlignmentWarpTest.)
  */
 class TensorPackerTest {
     private static final double TOLERANCE = 1e-5;
@@ -61,11 +52,7 @@ class TensorPackerTest {
     }
 
     private static List<Image> photos() {
-        List<Image> images = new ArrayList<>();
-        for (Path p : TestData.lfwPhotos(4)) {
-            Image rgb = ImageDecoder.DEFAULT.decode(p).toRgb();
-            images.add(rgb);
-        }
+        List<Image> images = new ArrayList<>(LfwPhotos.first(4));
         images.add(grey(images.getFirst()));
         return images;
     }
@@ -118,25 +105,6 @@ class TensorPackerTest {
         assertThat(a).isNotSameAs(b);
     }
 
-    @Test
-    void alignmentWarpEqualsThePerPixelWarpOnLfwPhotos() {
-        SimilarityAligner aligner = new SimilarityAligner(112);
-        int photos = 0;
-        for (Path p : TestData.lfwPhotos(6)) {
-            Image img = ImageDecoder.DEFAULT.decode(p).toRgb();
-            // Landmarks of a roughly centred LFW face, shifted and rotated so that some crops reach past the border.
-            for (double shift : new double[]{0, 95}) {
-                Landmarks5 lm = Landmarks5.of(105 + shift, 115, 145 + shift, 112, 126 + shift, 138, 110 + shift, 160, 142 + shift, 158);
-                DetectedFace face = new DetectedFace(new Box(80 + shift, 80, 90, 110), 0.99, lm);
-                AlignedFace got = aligner.align(img, face);
-                double[] m = SimilarityAligner.estimate(lm.points(), aligner.template());
-                assertThat(got.crop().pixels()).as("%s shifted %s", p.getFileName(), shift).isEqualTo(referenceWarp(img, m, 112).pixels());
-            }
-            photos++;
-        }
-        assertThat(photos).isEqualTo(6);
-    }
-
     // ---- The implementations before TensorPacker, verbatim in their arithmetic: the reference. ----
 
     private static Tensor referenceToTensor(Image img, double sx, double sy, double sw, double sh, int dw, int dh, ModelSpec spec) {
@@ -175,25 +143,5 @@ class TensorPackerTest {
             fb.put(3 * o + 1, (b - mean) * scale);
             fb.put(3 * o + 2, (c - mean) * scale);
         }
-    }
-
-    private static Image referenceWarp(Image src, double[] m, int size) {
-        double a = m[0], b = m[1], tx = m[2], c = m[3], d = m[4], ty = m[5];
-        double det = a * d - b * c;
-        double ia = d / det, ib = -b / det, ic = -c / det, id = a / det;
-        byte[] out = new byte[size * size * 3];
-        float[] px = new float[3];
-        for (int v = 0; v < size; v++) {
-            for (int u = 0; u < size; u++) {
-                double x = u - tx;
-                double y = v - ty;
-                ImageOps.bilinear(src, ia * x + ib * y, ic * x + id * y, px);
-                int o = (v * size + u) * 3;
-                out[o] = (byte) Math.round(px[0]);
-                out[o + 1] = (byte) Math.round(px[1]);
-                out[o + 2] = (byte) Math.round(px[2]);
-            }
-        }
-        return new Image(size, size, PixelFormat.RGB8, out);
     }
 }

@@ -1,4 +1,4 @@
-package dev.sameface.pipeline;
+package dev.sameface.stages;
 
 import dev.sameface.api.AlignedFace;
 import dev.sameface.api.Box;
@@ -7,7 +7,6 @@ import dev.sameface.api.Image;
 import dev.sameface.api.Landmarks5;
 import dev.sameface.api.PixelFormat;
 import dev.sameface.api.Point;
-import dev.sameface.stages.SimilarityAligner;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -79,6 +78,16 @@ class SimilarityAlignerTest {
                 }
             }
             assertThat(Math.hypot(sx / sw - tx, sy / sw - ty)).as("blob %d", i).isLessThan(0.5);
+        }
+    }
+
+    @Test
+    void saysItsCropSizeSoThePipelineCanCheckItAgainstTheEmbedder() {
+        for (int size : new int[]{112, 128}) {
+            SimilarityAligner a = new SimilarityAligner(size);
+            Landmarks5 lm = transformed(0.1, 1.5, 40, 30);
+            assertThat(a.cropSize()).isEqualTo(size);
+            assertThat(a.align(tiny(), new DetectedFace(new Box(0, 0, 1, 1), 1, lm)).crop().width()).isEqualTo(a.cropSize());
         }
     }
 

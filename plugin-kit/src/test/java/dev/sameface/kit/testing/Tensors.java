@@ -1,4 +1,4 @@
-package dev.sameface.pipeline.testing;
+package dev.sameface.kit.testing;
 
 import dev.sameface.api.engine.Tensor;
 
