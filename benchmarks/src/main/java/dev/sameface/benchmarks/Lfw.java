@@ -2,8 +2,8 @@ package dev.sameface.benchmarks;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.kit.testing.LfwPhotos;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.testing.TestData;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ final class Lfw {
 
     /** {@code count} photos of different people spread over the alphabet, as the tests take them. */
     static List<Path> photos(int count) {
-        return TestData.lfwPhotos(count);
+        return LfwPhotos.paths(count);
     }
 
     /** The bytes of {@code count} JPEGs spread over the alphabet. */

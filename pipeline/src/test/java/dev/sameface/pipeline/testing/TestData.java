@@ -63,19 +63,8 @@ public final class TestData {
 
     /** {@code count} LFW photos of different people (each one's first), spread over the alphabet. */
     public static List<Path> lfwPhotos(int count) {
-        List<Path> people;
-        try (var dirs = Files.list(lfwImages())) {
-            people = dirs.filter(Files::isDirectory).sorted().toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot list " + lfwImages(), e);
-        }
-        int want = Math.min(count, people.size());
-        List<Path> pick = new java.util.ArrayList<>(want);
-        for (int i = 0; i < want; i++) {
-            Path person = people.get((int) ((long) i * people.size() / want));
-            pick.add(lfw(person.getFileName().toString(), 1));
-        }
-        return pick;
+        shared(); // the remedy when LFW is missing
+        return dev.sameface.kit.testing.LfwPhotos.paths(count);
     }
 
     /** Read once: parity tests prepare hundreds of inputs, and the manifest does not change during a run. */

@@ -24,6 +24,11 @@ public final class LfwPhotos {
 
     /** {@code count} RGB8 photos of different people (each one's first), spread over the alphabet. */
     public static List<Image> first(int count) {
+        return paths(count).stream().map(LfwPhotos::rgb).toList();
+    }
+
+    /** The files of {@link #first}: every test that wants "a few LFW photos" takes these. */
+    public static List<Path> paths(int count) {
         Path dir = images();
         List<Path> people;
         try (Stream<Path> dirs = Files.list(dir)) {
@@ -32,11 +37,14 @@ public final class LfwPhotos {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
         int want = Math.min(count, people.size());
-        List<Image> out = new ArrayList<>(want);
+        List<Path> out = new ArrayList<>(want);
         for (int i = 0; i < want; i++) {
             Path person = people.get((int) ((long) i * people.size() / want));
-            String name = person.getFileName().toString();
-            out.add(rgb(person.resolve(name + "_0001.jpg")));
+            Path first = person.resolve(person.getFileName() + "_0001.jpg");
+            if (!Files.isRegularFile(first)) {
+                throw new IllegalStateException("LFW photo missing: " + first);
+            }
+            out.add(first);
         }
         return out;
     }
