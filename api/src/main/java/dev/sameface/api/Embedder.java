@@ -10,6 +10,14 @@ public interface Embedder extends AutoCloseable {
     /** The crop size this embedder wants, e.g. 112 for ArcFace-style models. */
     int cropSize();
 
+    /**
+     * Whether {@link #embed} also embeds the mirrored crop and combines the two (flip test-time augmentation, about
+     * twice the time), so listings and benchmarks can say so without knowing the plugin's options. Default false.
+     */
+    default boolean mirrors() {
+        return false;
+    }
+
     @Override
     void close();
 }

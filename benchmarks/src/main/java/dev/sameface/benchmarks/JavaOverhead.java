@@ -14,7 +14,6 @@ import dev.sameface.pipeline.registry.EngineRegistry;
 import dev.sameface.pipeline.registry.StageRegistry;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.image.ModelInputs;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,7 +34,7 @@ public final class JavaOverhead {
         int images = args.length > 0 ? Integer.parseInt(args[0]) : 150;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         String detector = args.length > 2 ? args[2] : "ultralight";
-        List<Path> photos = ModelInputs.photos(Lfw.images(), images + warmup);
+        List<Path> photos = Lfw.photos(images + warmup);
         PipelineConfig config = PipelineConfig.defaults().withOverrides(Map.of("engine", TimedOnnxRuntimeProvider.NAME,
                 "detector.plugin", detector));
         if (!System.getenv().containsKey("SAMEFACE_LOCAL_MODELS") && detector.startsWith("yunet")) {

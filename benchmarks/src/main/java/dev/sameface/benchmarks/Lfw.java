@@ -2,8 +2,8 @@ package dev.sameface.benchmarks;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.kit.testing.LfwPhotos;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.image.ModelInputs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +25,15 @@ final class Lfw {
         return dir;
     }
 
+    /** {@code count} photos of different people spread over the alphabet, as the tests take them. */
+    static List<Path> photos(int count) {
+        return LfwPhotos.paths(count);
+    }
+
     /** The bytes of {@code count} JPEGs spread over the alphabet. */
     static List<byte[]> jpegs(int count) {
         List<byte[]> out = new ArrayList<>();
-        for (Path p : ModelInputs.photos(images(), count)) {
+        for (Path p : photos(count)) {
             out.add(ImageDecoder.read(p));
         }
         return out;

@@ -5,7 +5,7 @@ import dev.sameface.api.Box;
 import dev.sameface.api.DetectedFace;
 import dev.sameface.api.Image;
 import dev.sameface.api.Landmarks5;
-import dev.sameface.pipeline.stages.SimilarityAligner;
+import dev.sameface.stages.SimilarityAligner;
 
 /** Where an LFW deep-funnelled face sits (the photos are centred on it), for benchmarks that need one without a detector. */
 final class PhotoCrops {

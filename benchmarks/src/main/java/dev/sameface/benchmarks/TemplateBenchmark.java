@@ -5,8 +5,7 @@ import dev.sameface.api.TemplateCodec;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
 import dev.sameface.pipeline.config.PipelineConfig;
-import dev.sameface.pipeline.image.ModelInputs;
-import dev.sameface.pipeline.stages.CosineMatcher;
+import dev.sameface.stages.CosineMatcher;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -34,7 +33,7 @@ public class TemplateBenchmark {
 
     @Setup
     public void setUp() {
-        List<Path> photos = ModelInputs.photos(Lfw.images(), 2);
+        List<Path> photos = Lfw.photos(2);
         try (FacePipeline p = Pipelines.create(PipelineConfig.defaults())) {
             a = p.createTemplate(photos.get(0));
             b = p.createTemplate(photos.get(1));

@@ -4,7 +4,7 @@ import dev.sameface.api.Image;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.image.TensorPacker;
+import dev.sameface.kit.TensorPacker;
 import dev.sameface.pipeline.models.ModelManifest;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -3,7 +3,7 @@ package dev.sameface.benchmarks;
 import dev.sameface.api.AlignedFace;
 import dev.sameface.api.Image;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.stages.SimilarityAligner;
+import dev.sameface.stages.SimilarityAligner;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -7,7 +7,6 @@ import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
 import dev.sameface.pipeline.config.PipelineConfig;
-import dev.sameface.pipeline.image.ModelInputs;
 import dev.sameface.pipeline.models.ModelCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -138,7 +137,9 @@ final class BenchCommand implements Callable<Integer> {
         var root = Json.object();
         root.put("photos", n);
         root.put("detector", base.detector().plugin());
-        root.put("flip_tta", base.embedder().options().getOrDefault("flip-tta", "false"));
+        // Every engine runs the same embedder configuration; the embedder says whether it mirrors.
+        String flipTta = String.valueOf(live.get(names.getFirst()).mirrorsCrops());
+        root.put("flip_tta", flipTta);
         var engs = root.putObject("engines");
         for (int k = 0; k < names.size(); k++) {
             var node = engs.putObject(names.get(k));
@@ -167,7 +168,7 @@ final class BenchCommand implements Callable<Integer> {
             return;
         }
         out.printf(Locale.ROOT, "%d photos, detector %s, flip-tta %s, one thread; median / p95 in ms%n", n, base.detector().plugin(),
-                base.embedder().options().getOrDefault("flip-tta", "false"));
+                flipTta);
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "| %-8s |", "stage"));
         StringBuilder rule = new StringBuilder("|----------|");
         for (String e : names) {
@@ -237,6 +238,6 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "not a folder: " + dir);
         }
-        return ModelInputs.photos(dir, images + warmup);
+        return BenchInputs.photos(dir, images + warmup);
     }
 }

@@ -365,7 +365,7 @@ final class ModelBenchCommand implements Callable<Integer> {
                 if (other == null) {
                     throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, names.get(e) + " gives no output '" + output + "' for " + w.id());
                 }
-                cos[e][p] = ModelInputs.cosine(ref, other);
+                cos[e][p] = BenchInputs.cosine(ref, other);
             }
         }
         var arr = node.putArray("cosine_vs_" + names.getFirst());
@@ -431,7 +431,7 @@ final class ModelBenchCommand implements Callable<Integer> {
 
     private static List<Path> photos(Path dir, int count) {
         try {
-            return ModelInputs.photos(dir, count);
+            return BenchInputs.photos(dir, count);
         } catch (FaceException e) {
             throw new FaceException(e.code(), e.getMessage() + "; the benchmark needs real photos", e);
         }

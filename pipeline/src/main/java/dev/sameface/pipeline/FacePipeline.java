@@ -51,13 +51,11 @@ public final class FacePipeline implements AutoCloseable {
         this.engines = engines;
         this.resources = resources;
         this.selection = FaceSelection.parse(config.faceSelection());
-        if (aligner instanceof dev.sameface.pipeline.stages.SimilarityAligner) {
-            // Fail at start-up, not on the first image, when the aligner's crop does not fit the embedder.
-            int size = Integer.parseInt(config.aligner().options().getOrDefault("size", "112"));
-            if (size != embedder.cropSize()) {
-                throw new FaceException(ErrorCode.CONFIG_ERROR, "aligner crop size " + size + " does not match the embedder's input "
-                        + embedder.cropSize());
-            }
+        // Fail at start-up, not on the first image, when the aligner's crop does not fit the embedder (0: it does not say).
+        int size = aligner.cropSize();
+        if (size != 0 && size != embedder.cropSize()) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "aligner crop size " + size + " does not match the embedder's input "
+                    + embedder.cropSize());
         }
         // Everything that changes a template's vector, the engines included: they agree to 1e-4 (the parity suite),
         // which keeps their templates comparable, but an evaluation comparing engines must not mix them.
@@ -100,6 +98,12 @@ public final class FacePipeline implements AutoCloseable {
         return fingerprint;
     }
 
+    /** Whether the embedder also embeds the mirrored crop (flip TTA), as the embedder itself says. */
+    public boolean mirrorsCrops() {
+        ensureOpen();
+        return embedder.mirrors();
+    }
+
     /** The configured decision threshold, or a CONFIG_ERROR when the configuration has none. */
     public double threshold() {
         return comparator.threshold();
@@ -112,7 +116,7 @@ public final class FacePipeline implements AutoCloseable {
         sb.append("detector ").append(config.detector().plugin()).append(" (").append(config.detector().model()).append(")")
                 .append(", aligner ").append(config.aligner().plugin())
                 .append(", embedder ").append(config.embedder().plugin()).append(" (").append(config.embedder().model())
-                .append(", flip-tta ").append(config.embedder().options().getOrDefault("flip-tta", "false")).append(")")
+                .append(", flip-tta ").append(embedder.mirrors()).append(")")
                 .append(", matcher ").append(config.matcher().plugin());
         List<String> stages = List.of("detector", "embedder");
         if (stages.stream().allMatch(s -> engines.precision(s).precision() == dev.sameface.pipeline.config.Precision.F32

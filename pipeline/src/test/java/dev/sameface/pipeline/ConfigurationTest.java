@@ -68,6 +68,24 @@ class ConfigurationTest {
     }
 
     @Test
+    void alignerCropThatDoesNotFitTheEmbedderFailsAtStartUp() {
+        // The aligner says its crop size itself (Aligner.cropSize), so the pipeline checks it without knowing the plugin.
+        PipelineConfig c = PipelineConfig.defaults().withOverrides(Map.of("aligner.options.size", "128"));
+        assertCode(() -> TestData.pipeline(c), ErrorCode.CONFIG_ERROR, "aligner crop size 128", "embedder's input 112");
+    }
+
+    @Test
+    void describeSaysWhetherTheEmbedderMirrors() {
+        try (FacePipeline plain = TestData.pipeline(PipelineConfig.defaults());
+             FacePipeline tta = TestData.pipeline(PipelineConfig.defaults().withOverrides(Map.of("embedder.options.flip-tta", "true")))) {
+            assertThat(plain.mirrorsCrops()).isFalse();
+            assertThat(plain.describe()).contains("flip-tta false");
+            assertThat(tta.mirrorsCrops()).isTrue();
+            assertThat(tta.describe()).contains("flip-tta true");
+        }
+    }
+
+    @Test
     void unknownPluginListsTheKnownPlugins() {
         PipelineConfig c = PipelineConfig.defaults().withOverrides(Map.of("detector.plugin", "retinaface"));
         assertCode(() -> TestData.pipeline(c), ErrorCode.UNKNOWN_NAME, "retinaface", "ultralight", "yunet");

@@ -10,9 +10,9 @@ import dev.sameface.api.Landmarks5;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
-import dev.sameface.pipeline.image.ImageOps;
-import dev.sameface.pipeline.stages.Nms;
-import dev.sameface.pipeline.stages.Outputs;
+import dev.sameface.kit.ImageOps;
+import dev.sameface.kit.Nms;
+import dev.sameface.kit.Outputs;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;

@@ -61,9 +61,10 @@ public final class TestData {
         return new ModelCache(ModelManifest.load(), SamefaceHome.resolve(), List.of(sharedModels()));
     }
 
-    /** {@code count} LFW photos of different people, spread over the alphabet. */
+    /** {@code count} LFW photos of different people (each one's first), spread over the alphabet. */
     public static List<Path> lfwPhotos(int count) {
-        return dev.sameface.pipeline.image.ModelInputs.photos(lfwImages(), count);
+        shared(); // the remedy when LFW is missing
+        return dev.sameface.kit.testing.LfwPhotos.paths(count);
     }
 
     /** Read once: parity tests prepare hundreds of inputs, and the manifest does not change during a run. */

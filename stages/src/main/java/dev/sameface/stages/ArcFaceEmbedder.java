@@ -1,0 +1,96 @@
+package dev.sameface.stages;
+
+import dev.sameface.api.AlignedFace;
+import dev.sameface.api.Embedder;
+import dev.sameface.api.Embedding;
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
+import dev.sameface.api.Image;
+import dev.sameface.api.engine.CompiledModel;
+import dev.sameface.api.engine.ModelSpec;
+import dev.sameface.api.engine.Tensor;
+import dev.sameface.kit.Outputs;
+import dev.sameface.kit.TensorPacker;
+
+import java.util.Map;
+
+/**
+ * ArcFace-style embedder: an aligned square crop in, one vector out, L2-normalised. Colour order, mean, scale and
+ * layout come from the model's manifest entry. With flip TTA the mirrored crop is embedded too and the two unit
+ * vectors are summed and renormalised (a common +0.1-0.3% on LFW for twice the embedding time).
+ */
+public final class ArcFaceEmbedder implements Embedder {
+    private final String modelId;
+    private final CompiledModel model;
+    private final ModelSpec spec;
+    private final String inputName;
+    private final String outputName;
+    private final boolean flipTta;
+    private final String fingerprint;
+    // The input tensor, refilled per crop: this stage is used by one thread at a time.
+    private final TensorPacker input;
+
+    public ArcFaceEmbedder(String modelId, String sha256, CompiledModel model, ModelSpec spec, boolean flipTta) {
+        this.modelId = modelId;
+        this.model = model;
+        this.spec = spec;
+        this.flipTta = flipTta;
+        this.input = new TensorPacker(spec);
+        if (model.inputs().size() != 1 || model.outputs().size() != 1) {
+            throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "embedder model " + modelId + " must have one input and one output, has "
+                    + model.inputs() + " -> " + model.outputs());
+        }
+        this.inputName = model.inputs().getFirst().name();
+        this.outputName = model.outputs().getFirst().name();
+        if (spec.width() <= 0 || spec.width() != spec.height()) {
+            throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "embedder model " + modelId + " must declare a square input size in the manifest");
+        }
+        // Only the weights define the embedding space; TTA and engine do not, so their templates stay comparable.
+        this.fingerprint = modelId + "@" + sha256.substring(0, 16);
+    }
+
+    @Override
+    public Embedding embed(AlignedFace face) {
+        Image crop = face.crop();
+        if (crop.width() != spec.width() || crop.height() != spec.height()) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "embedder " + modelId + " needs " + spec.width() + "x" + spec.height()
+                    + " crops, the aligner gave " + crop.width() + "x" + crop.height());
+        }
+        float[] v = raw(crop);
+        if (flipTta) {
+            float[] f = raw(crop.mirrored());
+            float[] a = Embedding.normalised(v).vector();
+            float[] b = Embedding.normalised(f).vector();
+            for (int i = 0; i < a.length; i++) {
+                a[i] += b[i];
+            }
+            v = a;
+        }
+        return Embedding.normalised(v);
+    }
+
+    private float[] raw(Image crop) {
+        Tensor in = input.pack(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height());
+        return Outputs.get(model.run(Map.of(inputName, in)), outputName, modelId).toArray();
+    }
+
+    @Override
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    @Override
+    public int cropSize() {
+        return spec.width();
+    }
+
+    @Override
+    public boolean mirrors() {
+        return flipTta;
+    }
+
+    @Override
+    public void close() {
+        // The model belongs to the pipeline, which closes it.
+    }
+}
