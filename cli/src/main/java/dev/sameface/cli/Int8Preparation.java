@@ -11,7 +11,7 @@ import dev.sameface.api.engine.Tensor;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
 import dev.sameface.pipeline.config.PipelineConfig;
-import dev.sameface.pipeline.image.ImageOps;
+import dev.sameface.kit.ImageOps;
 import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.models.QuantisedSidecar;
 import dev.sameface.pipeline.models.Sha256;
