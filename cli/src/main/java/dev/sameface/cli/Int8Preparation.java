@@ -256,8 +256,8 @@ final class Int8Preparation {
     }
 
     private static JsonNode point(JsonNode configuration, double fmr) {
-        for (JsonNode p : configuration.path("operatingPoints")) {
-            if (Math.abs(p.path("targetFmr").asDouble() - fmr) < fmr * 1e-6 && "ok".equals(p.path("status").asText())) {
+        for (JsonNode p : configuration.path("operating_points")) {
+            if (Math.abs(p.path("target_fmr").asDouble() - fmr) < fmr * 1e-6 && "ok".equals(p.path("status").asText())) {
                 return p;
             }
         }
