@@ -49,8 +49,12 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
         faceSelection = faceSelection == null ? "largest" : faceSelection;
         precision = precision == null ? Precision.F32.id() : Precision.parse(precision).id();
-        if (threads < 1) {
-            throw new FaceException(ErrorCode.CONFIG_ERROR, "threads must be at least 1, got " + threads);
+        // Refused, not capped: a silent cap would run something other than what was asked, and 100000 threads per
+        // engine once hung ONNX Runtime's session creation at 4.9 GB and growing.
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > cores) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "threads: " + threads + " is not allowed: 1.." + cores
+                    + " (the cores this JVM sees; 1 is FRVT's rule)");
         }
         if (threshold != null && (threshold < -1 || threshold > 1 || threshold.isNaN())) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "threshold is a cosine similarity in [-1, 1], got " + threshold);
