@@ -108,6 +108,7 @@ public final class ModelFetcher {
             if (n == 0) {
                 throw new FaceException(ErrorCode.FETCH_FAILED, "runtime " + id + ": " + archive.getFileName() + " holds nothing under " + r.source().path());
             }
+            writeFileList(staging);
             Files.writeString(staging.resolve(".complete"), "source " + archive.getFileName() + " sha256 " + sha + "\n");
             deleteTree(dir);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -119,6 +120,26 @@ public final class ModelFetcher {
             deleteTree(work);
         }
     }
+
+    /**
+     * The list of every installed file that the engine checks before loading native code (OpenVINO's
+     * {@code RuntimeFiles}): {@code <sha256> <size> <mtime-millis> <relative path>} a line. Sizes are checked on
+     * every load, hashes only for a file whose size or time changed, so a truncated library is refused, not mapped.
+     */
+    public static void writeFileList(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = dir.relativize(f).toString();
+                sb.append(Sha256.of(f)).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append(' ').append(name).append('\n');
+            }
+        }
+        Files.writeString(dir.resolve(RUNTIME_FILE_LIST), sb.toString());
+    }
+
+    /** The name {@link #writeFileList} writes; the OpenVINO backend reads it under the same name (it cannot see this class). */
+    public static final String RUNTIME_FILE_LIST = ".files.sha256";
 
     public static Path runtimeDir(Path home, String id, String version) {
         return home.resolve("runtimes").resolve(id + "-" + version);
