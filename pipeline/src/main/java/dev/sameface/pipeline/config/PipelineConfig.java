@@ -88,6 +88,14 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
     /** Reads a configuration file; keys it leaves out keep the built-in defaults (it is merged over them). */
     public static PipelineConfig load(Path file) {
         try {
+            // A FIFO or device given as --config would block or read forever: the input door refuses it first.
+            if (Files.exists(file)) {
+                try {
+                    dev.sameface.pipeline.image.InputFiles.checkedSize(file, dev.sameface.pipeline.image.InputFiles.maxBytes());
+                } catch (FaceException e) {
+                    throw new FaceException(ErrorCode.CONFIG_ERROR, "configuration " + e.getMessage(), e);
+                }
+            }
             JsonNode given = mapper().readTree(Files.readAllBytes(file));
             if (given == null || given.isMissingNode() || given.isNull()) {
                 return defaults();
