@@ -209,17 +209,21 @@ class HostileInputRunTest {
         return write(name, b);
     }
 
-    /** The installed OpenVINO runtime linked into a folder, with {@code libopenvino_intel_cpu_plugin.so} cut in half. */
-    private static Path truncatedOpenVino() throws IOException {
-        Path real = dev.sameface.pipeline.models.ModelFetcher.runtimeDir(SamefaceHome.resolve(), "openvino", "2026.4.1");
+    /**
+     * A home whose OpenVINO runtime is the installed one linked file by file, installed as {@code models fetch} does
+     * (file list, {@code .complete}), then {@code libopenvino_intel_cpu_plugin.so} cut in half.
+     */
+    private static Path homeWithTruncatedOpenVino() throws IOException {
+        String version = dev.sameface.pipeline.models.ModelCache.standard().manifest().runtime("openvino").version();
+        Path real = dev.sameface.pipeline.models.ModelFetcher.runtimeDir(SamefaceHome.resolve(), "openvino", version);
         String plugin = "libopenvino_intel_cpu_plugin.so";
         if (!Files.isRegularFile(real.resolve(plugin))) {
             fail("no OpenVINO runtime at " + real + "; run: ./sameface models fetch");
         }
-        Path broken = dir.resolve("openvino-truncated");
-        Files.createDirectories(broken);
+        Path home = dir.resolve("home-damaged-openvino");
+        Path broken = Files.createDirectories(dev.sameface.pipeline.models.ModelFetcher.runtimeDir(home, "openvino", version));
         try (Stream<Path> files = Files.list(real)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
                 Path to = broken.resolve(f.getFileName());
                 if (f.getFileName().toString().equals(plugin)) {
                     Files.copy(f, to, StandardCopyOption.COPY_ATTRIBUTES);
@@ -228,10 +232,12 @@ class HostileInputRunTest {
                 }
             }
         }
+        dev.sameface.pipeline.models.ModelFetcher.writeFileList(broken);
+        Files.writeString(broken.resolve(".complete"), "installed by HostileInputRunTest\n");
         try (RandomAccessFile f = new RandomAccessFile(broken.resolve(plugin).toFile(), "rw")) {
             f.setLength(f.length() / 2);
         }
-        return broken;
+        return home;
     }
 
     /** A home holding the ONNX models and the runtimes but none of the TorchScript exports djl-pytorch runs. */
@@ -386,10 +392,18 @@ class HostileInputRunTest {
         }
 
         // Native runtime and set-up.
-        Path brokenOpenVino = truncatedOpenVino();
+        Path damagedHome = homeWithTruncatedOpenVino();
+        Path brokenOpenVino;
+        try (Stream<Path> runtimes = Files.list(damagedHome.resolve("runtimes"))) {
+            brokenOpenVino = runtimes.findFirst().orElseThrow();
+        }
         cases.add(new Case(8, "verify --engine openvino with a truncated libopenvino_intel_cpu_plugin.so", exit(3, "libopenvino_intel_cpu_plugin.so"),
                 () -> withProperty("sameface.openvino.lib", brokenOpenVino.toString(),
                         () -> CliRun.run("verify", "--engine", "openvino", g1.toString(), g2.toString()))));
+        cases.add(new Case(8, "models list with a truncated libopenvino_intel_cpu_plugin.so", new Expect("exit 0, openvino damaged, naming the file",
+                r -> r.exit() == 0 && r.out().lines().anyMatch(l -> l.strip().startsWith("openvino ") && l.contains(" damaged ")
+                        && l.contains("libopenvino_intel_cpu_plugin.so") && l.contains("models fetch openvino"))),
+                () -> withProperty("sameface.home", damagedHome.toString(), () -> CliRun.run("models", "list"))));
         Path home = homeWithoutTorchScript();
         cases.add(new Case(13, "verify --engine djl-pytorch without TorchScript exports", exit(3, "models prepare"),
                 () -> withProperty("sameface.home", home.toString(),
