@@ -47,8 +47,11 @@ final class ModelsCommand {
             out.println("runtimes:");
             for (var e : new TreeMap<>(cache.manifest().runtimes()).entrySet()) {
                 var dir = ModelFetcher.runtimeDir(cache.home(), e.getKey(), e.getValue().version());
-                boolean ready = java.nio.file.Files.isRegularFile(dir.resolve(".complete"));
-                out.printf(Locale.ROOT, "  %-16s %-9s %-8s %s%n", e.getKey(), e.getValue().version(), ready ? "ready" : "missing", e.getValue().source().describe());
+                boolean installed = java.nio.file.Files.isRegularFile(dir.resolve(".complete"));
+                var damage = ModelFetcher.runtimeDamage(dir);
+                String state = !installed ? "missing" : damage.isPresent() ? "damaged" : "ready";
+                out.printf(Locale.ROOT, "  %-16s %-9s %-8s %s%s%n", e.getKey(), e.getValue().version(), state, e.getValue().source().describe(),
+                        damage.map(d -> " (" + d + "; run: ./sameface models fetch " + e.getKey() + ")").orElse(""));
             }
             StageRegistry stages = StageRegistry.load();
             out.println("detectors: " + String.join(", ", stages.detectors().keySet()));

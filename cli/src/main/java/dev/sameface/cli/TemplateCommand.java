@@ -6,6 +6,7 @@ import dev.sameface.api.TemplateCodec;
 import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
+import dev.sameface.pipeline.image.InputFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,7 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 @Command(name = "template", description = {"Enrol one photo into a template file (versioned binary format).",
-        "A photo without a usable face still gives a template, marked failed, and exit code 5, so batch jobs keep going."})
+        "A photo without a usable face still gives a template, marked failed, and exit code 5, so batch jobs keep going;",
+        "a file that cannot be read or decoded writes nothing and exits 4 with the decoder's reason."})
 final class TemplateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE")
     Path image;
@@ -38,6 +40,8 @@ final class TemplateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Checked before any model loads; an image that cannot be decoded is refused by enrol with the decoder's reason.
+        InputFiles.checkedSize(image, InputFiles.maxBytes());
         try (FacePipeline p = Pipelines.create(pipeline.resolve())) {
             Enrolment e = p.enrol(image);
             byte[] bytes = TemplateCodec.encode(e.template());

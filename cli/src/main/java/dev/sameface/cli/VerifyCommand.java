@@ -4,6 +4,7 @@ import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
 import dev.sameface.pipeline.Verification;
+import dev.sameface.pipeline.image.InputFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +18,8 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", description = {"Decide whether two photos show the same person.",
         "Prints the cosine score, the threshold (calibrated at FMR = 1e-3 on LFW unless your config says otherwise),",
         "the decision, and the time each stage took on one thread. Exit code 0 whatever the decision; non-zero on errors.",
-        "An image without a usable face is decided 'different' with the reason, as NIST scores a failed template."})
+        "An image without a usable face is decided 'different' with the reason, as NIST scores a failed template;",
+        "an image that cannot be read or decoded is an error (exit 4) with the decoder's reason."})
 final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE_A")
     Path a;
@@ -39,12 +41,9 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        // A path that does not exist is a typo to report, not a photo without a face to decide "different" on.
+        // Checked before any model loads: a typo, a folder, a FIFO or an oversized file is exit 4 at once.
         for (Path p : new Path[]{a, b}) {
-            if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
-                throw new dev.sameface.api.FaceException(dev.sameface.api.ErrorCode.INPUT_LOCATION_ERROR,
-                        (!java.nio.file.Files.exists(p) ? "no such file: " : java.nio.file.Files.isDirectory(p) ? "a folder, not a photo: " : "cannot read ") + p);
-            }
+            InputFiles.checkedSize(p, InputFiles.maxBytes());
         }
         var config = pipeline.resolve();
         if (threshold != null) {

@@ -47,12 +47,14 @@ class SamefaceCommandTest {
         assertThat(missing.exit()).isEqualTo(4);
         assertThat(missing.err().strip()).isEqualTo("sameface: input location error: no such file: /nonexistent/a.jpg");
 
-        // A photo that exists but holds no readable image is a failed enrolment: decided "different", with the reason.
+        // A file that exists but holds no readable image is an input error with the decoder's reason, as the README
+        // says (exit 4), not a "different" decision: only a readable picture without a face is decided.
         Path text = dir.resolve("photo.jpg");
         Files.writeString(text, "not a photo");
         CliRun unreadable = run("verify", text.toString(), TestData.lfw("Colin_Powell", 1).toString());
-        assertThat(unreadable.exit()).isZero();
-        assertThat(unreadable.out()).contains("DIFFERENT").contains("not a readable image");
+        assertThat(unreadable.exit()).isEqualTo(4);
+        assertThat(unreadable.out()).isEmpty();
+        assertThat(unreadable.err().strip()).startsWith("sameface: image decode error: " + text + ": not an image");
 
         Path junk = dir.resolve("junk.sft");
         Files.writeString(junk, "not a template");
@@ -69,13 +71,13 @@ class SamefaceCommandTest {
     }
 
     @Test
-    void noFaceTemplateExitsWithTheNoFaceCode() throws Exception {
+    void anUnreadableImageWritesNoTemplateAndExits4WithTheReason() throws Exception {
         Path text = dir.resolve("notes.jpg");
         Files.writeString(text, "hello");
         CliRun r = run("template", text.toString(), "-o", dir.resolve("t.sft").toString());
         assertThat(r.exit()).isEqualTo(4);
-        assertThat(r.out()).contains("failed template");
-        assertThat(Files.exists(dir.resolve("t.sft"))).isTrue();
+        assertThat(r.err().strip()).startsWith("sameface: image decode error: " + text + ": not an image");
+        assertThat(Files.exists(dir.resolve("t.sft"))).isFalse();
     }
 
     @Test

@@ -19,6 +19,8 @@ final class ImageDigest {
     static byte[] sha256(Path file) {
         MessageDigest md = newDigest();
         byte[] buf = new byte[64 * 1024];
+        // A FIFO, device or folder would block or never end here: the same door as every input, before opening.
+        dev.sameface.pipeline.image.InputFiles.checkedSize(file, dev.sameface.pipeline.image.InputFiles.maxBytes());
         try (InputStream in = Files.newInputStream(file)) {
             for (int r; (r = in.read(buf)) > 0; ) {
                 md.update(buf, 0, r);

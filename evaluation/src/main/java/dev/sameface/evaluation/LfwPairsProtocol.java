@@ -2,6 +2,7 @@ package dev.sameface.evaluation;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.image.InputFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -119,9 +120,12 @@ public final class LfwPairsProtocol {
         return root.resolve(name).resolve(String.format(Locale.ROOT, "%s_%04d.jpg", name, i));
     }
 
+    /** The image at {@code p} must pass the input door (a regular file within the cap): said now, with file:line. */
     static void requireFile(Path p, String at) {
-        if (!Files.isRegularFile(p)) {
-            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, at + ": image " + p + " does not exist");
+        try {
+            InputFiles.checkedSize(p, InputFiles.maxBytes());
+        } catch (FaceException e) {
+            throw new FaceException(e.code(), at + ": " + e.getMessage(), e);
         }
     }
 
@@ -138,6 +142,8 @@ public final class LfwPairsProtocol {
     }
 
     static List<String> readLines(Path file) {
+        // Not capped (a list of millions of pairs is legitimate), but a FIFO or device would never end.
+        InputFiles.checkedSize(file, Long.MAX_VALUE);
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (java.nio.file.NoSuchFileException e) {

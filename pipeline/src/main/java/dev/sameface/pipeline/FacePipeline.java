@@ -147,31 +147,28 @@ public final class FacePipeline implements AutoCloseable {
         return selection.select(detector.detect(rgb), rgb).map(face -> aligner.align(rgb, face));
     }
 
+    /**
+     * Enrols one image file, read through {@link dev.sameface.pipeline.image.InputFiles} (a regular file within the
+     * input size cap).
+     *
+     * @throws FaceException INPUT_LOCATION_ERROR, IMAGE_DECODE_ERROR or IMAGE_SIZE_REFUSED, with the reader's or
+     *                       decoder's reason, for an input that cannot be read or decoded
+     */
     public Enrolment enrol(Path image) {
         ensureOpen();
-        long t0 = System.nanoTime();
-        byte[] bytes;
-        try {
-            bytes = ImageDecoder.read(image);
-        } catch (FaceException e) {
-            return failed(e.code(), System.nanoTime() - t0);
-        }
-        return enrol(bytes, image.toString());
+        return enrol(ImageDecoder.read(image), image.toString());
     }
 
     /**
-     * Enrols one image. An image that cannot be decoded, is refused for its size, or holds no face gives a
-     * <em>failed</em> template (NIST's convention), not an exception; engine and model failures still throw.
+     * Enrols one image. The rule, the same in every command: an input that cannot be read or decoded (or is refused
+     * for its size) is an error, thrown with the decoder's reason; only a readable image without a usable face gives
+     * a <em>failed</em> template (NIST's convention), which {@link #verify} decides "different". Engine and model
+     * failures throw too.
      */
     public Enrolment enrol(byte[] bytes, String name) {
         ensureOpen();
         long t0 = System.nanoTime();
-        Image image;
-        try {
-            image = decoder.decode(bytes, name);
-        } catch (FaceException e) {
-            return failed(e.code(), System.nanoTime() - t0);
-        }
+        Image image = decoder.decode(bytes, name);
         long t1 = System.nanoTime();
         Image rgb = image.toRgb();
         // Selection needs boxes only, so the detector's per-face landmark work runs once, for the chosen face.
@@ -191,10 +188,6 @@ public final class FacePipeline implements AutoCloseable {
         long t4 = System.nanoTime();
         return new Enrolment(Template.of(embedder.fingerprint(), e, subject.landmarks()), faces, subject,
                 new StageTimings(t1 - t0, t2 - t1, t3 - t2, t4 - t3));
-    }
-
-    private Enrolment failed(ErrorCode code, long decodeNanos) {
-        return new Enrolment(Template.failed(embedder.fingerprint(), code), List.of(), null, new StageTimings(decodeNanos, 0, 0, 0));
     }
 
     public Template createTemplate(Path image) {

@@ -59,10 +59,11 @@ class BadInputTest {
         assertThatThrownBy(() -> ImageDecoder.DEFAULT.decode(bytes, "input"))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(code))
                 .hasMessageContaining(messagePart);
-        // Through the template API the same input is a failed template carrying that code, not an exception.
-        Template t = pipeline.createTemplate(bytes, "input");
-        assertThat(t.isFailed()).isTrue();
-        assertThat(t.failure()).isEqualTo(code);
+        // Through the template API the same input is the same error with the decoder's reason, never a failed
+        // template: only a readable image without a face is one (issue 10, item 15).
+        assertThatThrownBy(() -> pipeline.createTemplate(bytes, "input"))
+                .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(code))
+                .hasMessageContaining(messagePart);
     }
 
     @Test
@@ -101,7 +102,9 @@ class BadInputTest {
         Path missing = Path.of("/nonexistent/face.jpg");
         assertThatThrownBy(() -> ImageDecoder.DEFAULT.decode(missing))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_LOCATION_ERROR));
-        assertThat(pipeline.createTemplate(missing).failure()).isEqualTo(ErrorCode.INPUT_LOCATION_ERROR);
+        assertThatThrownBy(() -> pipeline.createTemplate(missing))
+                .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INPUT_LOCATION_ERROR))
+                .hasMessageContaining("no such file");
     }
 
     @Test

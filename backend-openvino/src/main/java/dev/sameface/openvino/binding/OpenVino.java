@@ -50,6 +50,8 @@ public final class OpenVino {
         Path dir = directory.toAbsolutePath().normalize();
         // Missing files are reported as such even when another directory's OpenVINO is loaded already.
         List<Path> chain = libraryChain(dir);
+        // Before anything native: a truncated library would be mapped and kill the JVM (SIGBUS), not throw.
+        RuntimeFiles.verify(dir);
         synchronized (LOCK) {
             if (loaded != null) {
                 if (!loaded.directory.equals(dir)) {

@@ -49,8 +49,12 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
         faceSelection = faceSelection == null ? "largest" : faceSelection;
         precision = precision == null ? Precision.F32.id() : Precision.parse(precision).id();
-        if (threads < 1) {
-            throw new FaceException(ErrorCode.CONFIG_ERROR, "threads must be at least 1, got " + threads);
+        // Refused, not capped: a silent cap would run something other than what was asked, and 100000 threads per
+        // engine once hung ONNX Runtime's session creation at 4.9 GB and growing.
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads < 1 || threads > cores) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "threads: " + threads + " is not allowed: 1.." + cores
+                    + " (the cores this JVM sees; 1 is FRVT's rule)");
         }
         if (threshold != null && (threshold < -1 || threshold > 1 || threshold.isNaN())) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "threshold is a cosine similarity in [-1, 1], got " + threshold);
@@ -84,6 +88,14 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
     /** Reads a configuration file; keys it leaves out keep the built-in defaults (it is merged over them). */
     public static PipelineConfig load(Path file) {
         try {
+            // A FIFO or device given as --config would block or read forever: the input door refuses it first.
+            if (Files.exists(file)) {
+                try {
+                    dev.sameface.pipeline.image.InputFiles.checkedSize(file, dev.sameface.pipeline.image.InputFiles.maxBytes());
+                } catch (FaceException e) {
+                    throw new FaceException(ErrorCode.CONFIG_ERROR, "configuration " + e.getMessage(), e);
+                }
+            }
             JsonNode given = mapper().readTree(Files.readAllBytes(file));
             if (given == null || given.isMissingNode() || given.isNull()) {
                 return defaults();

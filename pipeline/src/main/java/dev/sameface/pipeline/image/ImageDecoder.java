@@ -18,9 +18,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -37,7 +34,13 @@ import java.util.List;
  * accepted or refused does not depend on the library being there. EXIF is parsed only when an Exif APP1 segment exists.
  */
 public final class ImageDecoder {
-    /** Default limits: 16384 px per side, 64 megapixels, 16 px minimum side (no face fits in less). */
+    /**
+     * Default limits: 16384 px per side, 64 megapixels, 16 px minimum side (no face fits in less), and 256 MiB for
+     * the decoded raster as the header describes it (width x height x channels x bytes per sample): pixel count
+     * alone let a 504 KB 16000x4000 16-bit RGBA PNG cost 1.3 GB.
+     */
+    public static final long MAX_DECODED_BYTES = 256L << 20;
+
     public static final ImageDecoder DEFAULT = new ImageDecoder(16_384, 64_000_000L, 16);
 
     private final int maxSide;
@@ -76,19 +79,9 @@ public final class ImageDecoder {
         return decode(read(file), file.toString());
     }
 
-    /** Reads a file into memory with the typed errors a caller expects for a bad path. */
+    /** Reads an input file through {@link InputFiles}: a regular file within the input size cap, or a typed error. */
     public static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "no such file: " + file, e);
-        } catch (AccessDeniedException e) {
-            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "cannot read " + file + ": permission denied", e);
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "cannot read " + file + ": " + e.getMessage(), e);
-        } catch (OutOfMemoryError e) {
-            throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, "file too large to read: " + file, e);
-        }
+        return InputFiles.read(file);
     }
 
     /** Decodes {@code bytes}; {@code name} only labels error messages. */
@@ -120,6 +113,7 @@ public final class ImageDecoder {
                 int w = reader.getWidth(0);
                 int h = reader.getHeight(0);
                 checkSize(name, w, h);
+                checkDecodedBytes(name, w, h, reader);
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 BufferedImage img = reader.read(0);
@@ -155,6 +149,27 @@ public final class ImageDecoder {
         if (w < minSide || h < minSide) {
             throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, name + ": " + w + "x" + h + " is too small to hold a face (minimum "
                     + minSide + " px a side)");
+        }
+    }
+
+    /** Refuses a raster whose bytes, from the header's sample layout, exceed {@link #MAX_DECODED_BYTES}. */
+    private static void checkDecodedBytes(String name, int w, int h, ImageReader reader) throws IOException {
+        javax.imageio.ImageTypeSpecifier type = reader.getRawImageType(0);
+        if (type == null) {
+            Iterator<javax.imageio.ImageTypeSpecifier> types = reader.getImageTypes(0);
+            type = types.hasNext() ? types.next() : null;
+        }
+        if (type == null) {
+            return; // No layout to bound: the pixel-count limit above still holds.
+        }
+        var sampleModel = type.getSampleModel(1, 1);
+        int bands = sampleModel.getNumBands();
+        int bytesPerSample = Math.max(1, java.awt.image.DataBuffer.getDataTypeSize(sampleModel.getDataType()) / 8);
+        long bytes = (long) w * h * bands * bytesPerSample;
+        if (bytes > MAX_DECODED_BYTES) {
+            throw new FaceException(ErrorCode.IMAGE_SIZE_REFUSED, name + ": " + w + "x" + h + " with " + bands + " channel(s) of "
+                    + 8 * bytesPerSample + " bits decodes to " + bytes / (1 << 20) + " MiB, more than the limit of "
+                    + MAX_DECODED_BYTES / (1 << 20) + " MiB; downscale it first");
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -91,9 +92,12 @@ public final class ModelFetcher {
         ModelManifest.RuntimeEntry r = cache.manifest().runtime(id);
         Path dir = runtimeDir(cache.home(), id, r.version());
         Path done = dir.resolve(".complete");
-        if (Files.isRegularFile(done)) {
+        Optional<String> damage = runtimeDamage(dir);
+        if (Files.isRegularFile(done) && damage.isEmpty()) {
             return new Outcome(id, "ready", dir.toString());
         }
+        // A damaged install (a file shorter or longer than its list says) is fetched again, not reported ready.
+        damage.ifPresent(d -> log.accept("runtime " + id + " in " + dir + " is damaged (" + d + "); fetching it again"));
         Path work = tempDir();
         try {
             Path archive = download(r.source(), work);
@@ -108,6 +112,7 @@ public final class ModelFetcher {
             if (n == 0) {
                 throw new FaceException(ErrorCode.FETCH_FAILED, "runtime " + id + ": " + archive.getFileName() + " holds nothing under " + r.source().path());
             }
+            writeFileList(staging);
             Files.writeString(staging.resolve(".complete"), "source " + archive.getFileName() + " sha256 " + sha + "\n");
             deleteTree(dir);
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -119,6 +124,55 @@ public final class ModelFetcher {
             deleteTree(work);
         }
     }
+
+    /**
+     * The list of every installed file that the engine checks before loading native code (OpenVINO's
+     * {@code RuntimeFiles}): {@code <sha256> <size> <mtime-millis> <relative path>} a line. Sizes are checked on
+     * every load, hashes only for a file whose size or time changed, so a truncated library is refused, not mapped.
+     */
+    public static void writeFileList(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = dir.relativize(f).toString();
+                sb.append(Sha256.of(f)).append(' ').append(Files.size(f)).append(' ')
+                        .append(Files.getLastModifiedTime(f).toMillis()).append(' ').append(name).append('\n');
+            }
+        }
+        Files.writeString(dir.resolve(RUNTIME_FILE_LIST), sb.toString());
+    }
+
+    /**
+     * What is wrong with an installed runtime by the sizes in its file list (cheap: a {@code stat} per file), or
+     * empty when every listed file has its size, or when there is no list (an install made before lists existed).
+     */
+    public static Optional<String> runtimeDamage(Path dir) {
+        Path list = dir.resolve(RUNTIME_FILE_LIST);
+        if (!Files.isRegularFile(list)) {
+            return Optional.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(list)) {
+                String[] f = line.strip().split(" ", 4);
+                if (f.length != 4) {
+                    continue;
+                }
+                Path file = dir.resolve(f[3]);
+                if (!Files.isRegularFile(file)) {
+                    return Optional.of(f[3] + " is missing");
+                }
+                if (Files.size(file) != Long.parseLong(f[1])) {
+                    return Optional.of(f[3] + " has " + Files.size(file) + " bytes, the install had " + f[1]);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.of("its file list is unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The name {@link #writeFileList} writes; the OpenVINO backend reads it under the same name (it cannot see this class). */
+    public static final String RUNTIME_FILE_LIST = ".files.sha256";
 
     public static Path runtimeDir(Path home, String id, String version) {
         return home.resolve("runtimes").resolve(id + "-" + version);
