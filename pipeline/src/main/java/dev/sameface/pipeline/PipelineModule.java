@@ -26,6 +26,8 @@ public final class PipelineModule extends AbstractModule {
     private final StageRegistry stages;
 
     public PipelineModule(PipelineConfig config, ModelCache cache, EngineRegistry engines, StageRegistry stages) {
+        // Every stage's settings, before Guice creates anything: a wrong value fails here, not after loading models.
+        StageSettingsCheck.check(config, stages);
         // The configuration as it will run: a stage without a model gets its plugin's default model, so that
         // describe(), fingerprints and reports name the model actually used.
         this.config = config
