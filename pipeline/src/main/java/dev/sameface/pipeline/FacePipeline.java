@@ -47,7 +47,8 @@ public final class FacePipeline implements AutoCloseable {
         this.aligner = aligner;
         this.embedder = embedder;
         // The resources are the pipeline's: the comparator must not close them on its own.
-        this.comparator = new TemplateComparator(matcher, config.matcher().plugin(), embedder.fingerprint(), config.threshold(), null);
+        this.comparator = new TemplateComparator(matcher, config.matcher().plugin(), embedder.fingerprint(), config.threshold(), null,
+                Pipelines.protection(config));
         this.engines = engines;
         this.resources = resources;
         this.selection = FaceSelection.parse(config.faceSelection());
@@ -212,6 +213,18 @@ public final class FacePipeline implements AutoCloseable {
     public double similarity(Template a, Template b) {
         ensureOpen();
         return comparator.similarity(a, b);
+    }
+
+    /** A template's bytes as this configuration writes them (see {@link TemplateComparator#encode}). */
+    public byte[] encode(Template t) {
+        ensureOpen();
+        return comparator.encode(t);
+    }
+
+    /** Reads template bytes as this configuration accepts them (see {@link TemplateComparator#decode}). */
+    public Template decode(byte[] bytes) {
+        ensureOpen();
+        return comparator.decode(bytes);
     }
 
     /** Compares two templates against the configured threshold. */
