@@ -11,6 +11,7 @@ import dev.sameface.api.FaceException;
 import dev.sameface.api.Image;
 import dev.sameface.api.Matcher;
 import dev.sameface.api.Template;
+import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.image.ImageDecoder;
 import dev.sameface.pipeline.models.Sha256;
@@ -41,14 +42,13 @@ public final class FacePipeline implements AutoCloseable {
 
     @Inject
     FacePipeline(PipelineConfig config, Detector detector, Aligner aligner, Embedder embedder, Matcher matcher,
-                 Engines engines, Resources resources) {
+                 Engines engines, Resources resources, TemplateProtection protection) {
         this.config = config;
         this.detector = detector;
         this.aligner = aligner;
         this.embedder = embedder;
         // The resources are the pipeline's: the comparator must not close them on its own.
-        this.comparator = new TemplateComparator(matcher, config.matcher().plugin(), embedder.fingerprint(), config.threshold(), null,
-                Pipelines.protection(config));
+        this.comparator = new TemplateComparator(matcher, config.matcher().plugin(), embedder.fingerprint(), config.threshold(), null, protection);
         this.engines = engines;
         this.resources = resources;
         this.selection = FaceSelection.parse(config.faceSelection());
