@@ -90,7 +90,7 @@ public final class Pipelines {
     /** The configuration's template protection: a key file's MAC (and encryption), or none. */
     static TemplateProtection protection(PipelineConfig config) {
         TemplateSettings t = config.templates();
-        if (t.keyFile() == null || t.keyFile().isBlank()) {
+        if (t == null || t.keyFile() == null || t.keyFile().isBlank()) {
             return TemplateProtection.NONE;
         }
         return TemplateProtection.fromKeyFile(java.nio.file.Path.of(t.keyFile()), Boolean.TRUE.equals(t.encrypt()));

@@ -36,7 +36,7 @@ import java.util.TreeSet;
  * @param precision     default numeric precision for every stage that does not name its own: f32 (default), bf16,
  *                      int8 or auto (see {@link Precision})
  * @param templates     how template files are protected: a key file for a MAC, optionally encryption (see
- *                      {@link TemplateSettings}); absent = plain templates
+ *                      {@link TemplateSettings}); null (absent) = plain templates
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineConfig(String engine, Integer threads, Map<String, String> engineOptions, Double threshold,
@@ -51,7 +51,6 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
         faceSelection = faceSelection == null ? "largest" : faceSelection;
         precision = precision == null ? Precision.F32.id() : Precision.parse(precision).id();
-        templates = templates == null ? TemplateSettings.NONE : templates;
         // More threads than cores only adds contention (and 100000 never finishes creating an ONNX Runtime session).
         int cores = Runtime.getRuntime().availableProcessors();
         if (threads < 1 || threads > cores) {

@@ -12,8 +12,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TemplateSettings(String keyFile, Boolean encrypt) {
-    public static final TemplateSettings NONE = new TemplateSettings(null, null);
-
     public TemplateSettings {
         if (Boolean.TRUE.equals(encrypt) && (keyFile == null || keyFile.isBlank())) {
             throw new dev.sameface.api.FaceException(dev.sameface.api.ErrorCode.CONFIG_ERROR,
