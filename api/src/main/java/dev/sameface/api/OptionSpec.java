@@ -81,7 +81,9 @@ public record OptionSpec(String name, Type type, String defaultValue, double min
             case INTEGER -> isWhole(v) && inRange(parseDouble(v));
             case FLAG -> Set.of("true", "false", "yes", "no", "on", "off").contains(v.toLowerCase(Locale.ROOT));
             case CHOICE -> keywords.stream().anyMatch(k -> k.equalsIgnoreCase(v));
-            case TEXT -> !v.isEmpty();
+            // What the text means is the stage's to check (a model id is checked by the model cache); an older plugin's
+            // untyped options are TEXT too and may default to "".
+            case TEXT -> true;
         };
         if (!ok) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, stage + " option '" + name + "' = '" + value + "' is not allowed; it must be "
@@ -113,7 +115,7 @@ public record OptionSpec(String name, Type type, String defaultValue, double min
             case INTEGER -> "a whole number" + range();
             case FLAG -> "true or false";
             case CHOICE -> "one of " + String.join(", ", new TreeSet<>(keywords));
-            case TEXT -> "a non-empty text";
+            case TEXT -> "text";
         };
         if (!Double.isNaN(excluded)) {
             base += ", not " + format(excluded);

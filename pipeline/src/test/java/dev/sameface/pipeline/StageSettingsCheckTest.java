@@ -77,7 +77,8 @@ class StageSettingsCheckTest {
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR));
         assertThatThrownBy(() -> TestData.defaultConfig().withOverrides(Map.of("threads", String.valueOf(cores + 1))))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR))
-                .hasMessageContaining("from 1 to " + cores);
+                .hasMessage("override [threads]: threads = " + (cores + 1) + " is not allowed; it must be a whole number from 1 to "
+                        + cores + " (the cores this machine has)");
         assertThatThrownBy(() -> TestData.defaultConfig().withOverrides(Map.of("threads", "0")))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR));
         assertThat(TestData.defaultConfig().withOverrides(Map.of("threads", String.valueOf(cores))).threads()).isEqualTo(cores);

@@ -113,6 +113,12 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         } catch (UnrecognizedPropertyException e) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": unknown key '" + e.getPropertyName() + "' at "
                     + path(e) + "; known keys there: " + new TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()), e);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // Our own check in a constructor (e.g. threads out of range): its one-line message, not Jackson's wrapping.
+            if (e.getCause() instanceof FaceException fe) {
+                throw new FaceException(fe.code(), origin + ": " + fe.getMessage(), e);
+            }
+            throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": " + firstLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": " + firstLine(e.getMessage()), e);
         }
