@@ -1,5 +1,7 @@
 package dev.sameface.api;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,6 +33,29 @@ public final class StageOptions {
         return new StageOptions(stage, Map.copyOf(merged));
     }
 
+    /**
+     * Overlays {@code given} on the specs' defaults, refusing keys no spec declares and values outside a spec's type
+     * or range (the defaults are checked too: a provider's own default out of range is its bug, caught at start-up).
+     */
+    public static StageOptions of(String stage, List<OptionSpec> specs, Map<String, String> given) {
+        StageOptions o = of(stage, defaults(specs), given);
+        for (OptionSpec spec : specs) {
+            spec.check(stage, o.values.get(spec.name()));
+        }
+        return o;
+    }
+
+    /** The defaults the specs declare, by name. */
+    public static Map<String, String> defaults(List<OptionSpec> specs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (OptionSpec s : specs) {
+            if (m.put(s.name(), s.defaultValue()) != null) {
+                throw new FaceException(ErrorCode.INTERNAL_ERROR, "option '" + s.name() + "' declared twice");
+            }
+        }
+        return Map.copyOf(m);
+    }
+
     public Set<String> keys() {
         return values.keySet();
     }
@@ -49,11 +74,17 @@ public final class StageOptions {
 
     public double number(String key) {
         String v = string(key);
+        double d;
         try {
-            return Double.parseDouble(v.trim());
+            d = Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, stage + " option '" + key + "' must be a number, got '" + v + "'", e);
         }
+        // NaN compares false with every threshold and silently changes results; no stage option means it.
+        if (!Double.isFinite(d)) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, stage + " option '" + key + "' must be a finite number, got '" + v + "'");
+        }
+        return d;
     }
 
     public int integer(String key) {

@@ -1,5 +1,6 @@
 package dev.sameface.api;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,9 +18,22 @@ public interface StageProvider<S> {
         return name();
     }
 
-    /** Every option this stage understands, with its default as a string; other keys are rejected. */
+    /**
+     * Every option this stage understands, with its default as a string; other keys are rejected. A provider that
+     * declares {@link #optionSpecs()} returns {@link StageOptions#defaults(List)} of them here.
+     */
     default Map<String, String> options() {
         return Map.of();
+    }
+
+    /**
+     * Every option with its type and allowed range: the pipeline checks the configuration against these before it
+     * creates any stage, so an out-of-range value is a {@link ErrorCode#CONFIG_ERROR} at start-up, never a silent
+     * wrong answer. The default declares each of {@link #options()} as free text (no check but "known key"), which
+     * keeps older plugins working; built-in stages declare real types.
+     */
+    default List<OptionSpec> optionSpecs() {
+        return options().entrySet().stream().map(e -> OptionSpec.text(e.getKey(), e.getValue(), "")).toList();
     }
 
     /** The manifest id of the model used when the configuration names none, or null if it must be named. */

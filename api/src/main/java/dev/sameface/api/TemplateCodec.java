@@ -13,7 +13,10 @@ import java.util.zip.CRC32;
  * | if failed: u16 failure code ordinal name length + name | if landmarks: 10 x f32
  * | u32 dimension | dimension x f32 | u32 CRC-32 of everything before it
  * </pre>
- * The CRC turns any flipped or lost byte into {@link ErrorCode#TEMPLATE_FORMAT_ERROR} instead of a wrong score.
+ * The CRC turns any flipped or lost byte into {@link ErrorCode#TEMPLATE_FORMAT_ERROR} instead of a wrong score. It
+ * catches accidents, not tampering (anyone can recompute it): decoding also refuses a vector whose L2 norm is not 1
+ * within {@link #NORM_TOLERANCE}, or that holds a non-finite value, since no embedder makes one. Against deliberate
+ * alteration, {@link TemplateProtection} adds a keyed MAC or AES-GCM around these bytes.
  */
 public final class TemplateCodec {
     public static final int VERSION = 1;
@@ -21,10 +24,33 @@ public final class TemplateCodec {
     private static final int FLAG_FAILED = 1;
     private static final int FLAG_LANDMARKS = 2;
     private static final int MAX_DIMENSION = 65_536;
+    /**
+     * How far a decoded vector's L2 norm may be from 1. A unit vector stored as f32 is off by about sqrt(d) x 6e-8
+     * (2e-6 for 512 dimensions, 1.5e-5 for 65,536); 1e-3 leaves a wide margin over rounding yet refuses a vector
+     * scaled by as little as 0.1%, and a scaled or zero vector is what tampering that recomputes the CRC produces.
+     */
+    public static final double NORM_TOLERANCE = 1e-3;
 
     private TemplateCodec() {
     }
 
+    /** The template's bytes, protected as {@code protection} says (a MAC or encryption with its key, or plain). */
+    public static byte[] encode(Template t, TemplateProtection protection) {
+        return protection.seal(encode(t));
+    }
+
+    /**
+     * Reads template bytes, first checking them against {@code protection}: with a key, only unaltered templates
+     * protected with that key are accepted; without one, protected templates are refused.
+     */
+    public static Template decode(byte[] bytes, TemplateProtection protection) {
+        if (bytes == null) {
+            throw corrupt("too short to be a sameface template (0 bytes)");
+        }
+        return decode(protection.open(bytes));
+    }
+
+    /** A plain (unprotected) template's bytes. */
     public static byte[] encode(Template t) {
         byte[] fp = t.modelFingerprint().getBytes(StandardCharsets.UTF_8);
         byte[] failure = t.isFailed() ? t.failure().name().getBytes(StandardCharsets.US_ASCII) : new byte[0];
@@ -55,7 +81,11 @@ public final class TemplateCodec {
         return b.array();
     }
 
+    /** Reads a plain template; a protected one is refused (it needs {@link #decode(byte[], TemplateProtection)}). */
     public static Template decode(byte[] bytes) {
+        if (bytes != null && TemplateProtection.isProtected(bytes)) {
+            return decode(bytes, TemplateProtection.NONE);
+        }
         if (bytes == null || bytes.length < 4 + 2 + 2 + 2 + 4 + 4) {
             throw corrupt("too short to be a sameface template (" + (bytes == null ? 0 : bytes.length) + " bytes)");
         }
@@ -109,11 +139,18 @@ public final class TemplateCodec {
                 throw corrupt("template has no vector and no failure code");
             }
             float[] v = new float[dim];
+            double sumOfSquares = 0;
             for (int i = 0; i < dim; i++) {
                 v[i] = b.getFloat();
                 if (!Float.isFinite(v[i])) {
                     throw corrupt("template vector holds a non-finite value");
                 }
+                sumOfSquares += (double) v[i] * v[i];
+            }
+            double norm = Math.sqrt(sumOfSquares);
+            if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
+                throw corrupt(String.format(java.util.Locale.ROOT,
+                        "template vector has L2 norm %.6g, not 1 within %.0e: altered or not made by sameface", norm, NORM_TOLERANCE));
             }
             return Template.of(fingerprint, new Embedding(v), landmarks);
         } catch (BufferUnderflowException e) {

@@ -3,7 +3,6 @@ package dev.sameface.cli;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Template;
-import dev.sameface.api.TemplateCodec;
 import dev.sameface.pipeline.Pipelines;
 import dev.sameface.pipeline.TemplateComparator;
 import dev.sameface.pipeline.Verification;
@@ -38,14 +37,15 @@ final class MatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Template ta = read(a);
-        Template tb = read(b);
-        if (!ta.modelFingerprint().equals(tb.modelFingerprint())) {
-            throw new FaceException(ErrorCode.TEMPLATE_MISMATCH, "templates come from different models (" + ta.modelFingerprint() + " vs "
-                    + tb.modelFingerprint() + "); re-enrol both photos with one model");
-        }
         // Two vectors need the matcher, the threshold and the embedding-space check, not the detector or embedder.
         try (TemplateComparator comparator = Pipelines.matcherOnly(pipeline.resolve())) {
+            // Read with the configuration's template key, if any: a protected template needs it, and with it a plain one is refused.
+            Template ta = read(comparator, a);
+            Template tb = read(comparator, b);
+            if (!ta.modelFingerprint().equals(tb.modelFingerprint())) {
+                throw new FaceException(ErrorCode.TEMPLATE_MISMATCH, "templates come from different models (" + ta.modelFingerprint() + " vs "
+                        + tb.modelFingerprint() + "); re-enrol both photos with one model");
+            }
             Verification v = comparator.verify(ta, tb);
             var out = spec.commandLine().getOut();
             if (json) {
@@ -67,9 +67,9 @@ final class MatchCommand implements Callable<Integer> {
         }
     }
 
-    private static Template read(Path p) {
+    private static Template read(TemplateComparator comparator, Path p) {
         try {
-            return TemplateCodec.decode(ImageDecoder.read(p));
+            return comparator.decode(ImageDecoder.read(p));
         } catch (FaceException e) {
             if (e.code() == ErrorCode.TEMPLATE_FORMAT_ERROR) {
                 throw new FaceException(e.code(), p + ": " + e.getMessage(), e);

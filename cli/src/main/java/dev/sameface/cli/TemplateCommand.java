@@ -2,7 +2,6 @@ package dev.sameface.cli;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
-import dev.sameface.api.TemplateCodec;
 import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
@@ -44,7 +43,8 @@ final class TemplateCommand implements Callable<Integer> {
         InputFiles.checkedSize(image, InputFiles.maxBytes());
         try (FacePipeline p = Pipelines.create(pipeline.resolve())) {
             Enrolment e = p.enrol(image);
-            byte[] bytes = TemplateCodec.encode(e.template());
+            // Protected with the configured key (MAC or encryption) when templates.key-file is set.
+            byte[] bytes = p.encode(e.template());
             try {
                 Path tmp = output.toAbsolutePath().resolveSibling(output.getFileName() + ".tmp");
                 Files.write(tmp, bytes);

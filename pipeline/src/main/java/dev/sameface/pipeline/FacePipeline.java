@@ -11,6 +11,7 @@ import dev.sameface.api.FaceException;
 import dev.sameface.api.Image;
 import dev.sameface.api.Matcher;
 import dev.sameface.api.Template;
+import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.image.ImageDecoder;
 import dev.sameface.pipeline.models.Sha256;
@@ -41,13 +42,13 @@ public final class FacePipeline implements AutoCloseable {
 
     @Inject
     FacePipeline(PipelineConfig config, Detector detector, Aligner aligner, Embedder embedder, Matcher matcher,
-                 Engines engines, Resources resources) {
+                 Engines engines, Resources resources, TemplateProtection protection) {
         this.config = config;
         this.detector = detector;
         this.aligner = aligner;
         this.embedder = embedder;
         // The resources are the pipeline's: the comparator must not close them on its own.
-        this.comparator = new TemplateComparator(matcher, config.matcher().plugin(), embedder.fingerprint(), config.threshold(), null);
+        this.comparator = new TemplateComparator(matcher, config.matcher().plugin(), embedder.fingerprint(), config.threshold(), null, protection);
         this.engines = engines;
         this.resources = resources;
         this.selection = FaceSelection.parse(config.faceSelection());
@@ -205,6 +206,18 @@ public final class FacePipeline implements AutoCloseable {
     public double similarity(Template a, Template b) {
         ensureOpen();
         return comparator.similarity(a, b);
+    }
+
+    /** A template's bytes as this configuration writes them (see {@link TemplateComparator#encode}). */
+    public byte[] encode(Template t) {
+        ensureOpen();
+        return comparator.encode(t);
+    }
+
+    /** Reads template bytes as this configuration accepts them (see {@link TemplateComparator#decode}). */
+    public Template decode(byte[] bytes) {
+        ensureOpen();
+        return comparator.decode(bytes);
     }
 
     /** Compares two templates against the configured threshold. */

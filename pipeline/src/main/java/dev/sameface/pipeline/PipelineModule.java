@@ -8,6 +8,7 @@ import dev.sameface.api.Detector;
 import dev.sameface.api.Embedder;
 import dev.sameface.api.Matcher;
 import dev.sameface.api.StageProvider;
+import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.config.StageConfig;
 import dev.sameface.pipeline.models.ModelCache;
@@ -24,8 +25,13 @@ public final class PipelineModule extends AbstractModule {
     private final ModelCache cache;
     private final EngineRegistry engines;
     private final StageRegistry stages;
+    private final TemplateProtection protection;
 
     public PipelineModule(PipelineConfig config, ModelCache cache, EngineRegistry engines, StageRegistry stages) {
+        // Every stage's settings, before Guice creates anything: a wrong value fails here, not after loading models.
+        StageSettingsCheck.check(config, stages);
+        // The template key too: a missing or world-readable key file fails before any model loads.
+        this.protection = Pipelines.protection(config);
         // The configuration as it will run: a stage without a model gets its plugin's default model, so that
         // describe(), fingerprints and reports name the model actually used.
         this.config = config
@@ -49,6 +55,7 @@ public final class PipelineModule extends AbstractModule {
         bind(ModelCache.class).toInstance(cache);
         bind(EngineRegistry.class).toInstance(engines);
         bind(StageRegistry.class).toInstance(stages);
+        bind(TemplateProtection.class).toInstance(protection);
         bind(Resources.class).in(Singleton.class);
     }
 

@@ -28,7 +28,7 @@ final class PipelineStageContext implements StageContext {
         this.stage = stage;
         this.precision = precision;
         this.config = config;
-        this.options = StageOptions.of(stage + " '" + provider.name() + "'", provider.options(), config.options());
+        this.options = StageOptions.of(StageSettingsCheck.label(stage, provider), provider.optionSpecs(), config.options());
         this.engineName = engineName;
         this.engines = engines;
         this.cache = cache;

@@ -8,7 +8,9 @@ import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Matcher;
 import dev.sameface.api.MatcherProvider;
+import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.config.TemplateSettings;
 import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.registry.EngineRegistry;
 import dev.sameface.pipeline.registry.StageRegistry;
@@ -53,6 +55,7 @@ public final class Pipelines {
 
     public static TemplateComparator matcherOnly(PipelineConfig config, ModelCache cache) {
         StageRegistry stages = StageRegistry.load();
+        StageSettingsCheck.check(config, stages);
         String space = embeddingSpace(config, stages, cache);
         MatcherProvider provider = stages.matcher(config.matcher().plugin());
         Resources resources = new Resources();
@@ -61,7 +64,7 @@ public final class Pipelines {
             Engines engines = new Engines(EngineRegistry.load(), config, resources);
             Matcher matcher = provider.create(new PipelineStageContext("matcher", config.matcher(), provider,
                     config.engineFor(config.matcher()), config.precisionFor(config.matcher()), engines, cache, resources));
-            return new TemplateComparator(matcher, provider.name(), space, config.threshold(), resources);
+            return new TemplateComparator(matcher, provider.name(), space, config.threshold(), resources, protection(config));
         } catch (RuntimeException e) {
             resources.close();
             throw e;
@@ -82,6 +85,15 @@ public final class Pipelines {
                     + "' needs a 'model' to say which embedding space templates belong to");
         }
         return model + "@" + cache.manifest().model(model).sha256().substring(0, 16);
+    }
+
+    /** The configuration's template protection: a key file's MAC (and encryption), or none. */
+    static TemplateProtection protection(PipelineConfig config) {
+        TemplateSettings t = config.templates();
+        if (t == null || t.keyFile() == null || t.keyFile().isBlank()) {
+            return TemplateProtection.NONE;
+        }
+        return TemplateProtection.fromKeyFile(java.nio.file.Path.of(t.keyFile()), Boolean.TRUE.equals(t.encrypt()));
     }
 
     /** Guice wraps what a provider throws; callers should see our typed error, not Guice's. */

@@ -4,6 +4,8 @@ import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Matcher;
 import dev.sameface.api.Template;
+import dev.sameface.api.TemplateCodec;
+import dev.sameface.api.TemplateProtection;
 
 import java.util.List;
 
@@ -19,19 +21,36 @@ public final class TemplateComparator implements AutoCloseable {
     private final String embeddingSpace;
     private final Double threshold;
     private final Resources resources;
+    private final TemplateProtection protection;
     private volatile boolean closed;
 
     /**
      * @param embeddingSpace the model fingerprint templates must carry (the configured embedder's)
      * @param threshold      the configured threshold, or null when the configuration has none
      * @param resources      what building the matcher opened (closed with this comparator); null when a pipeline owns it
+     * @param protection     how template bytes are protected (the configuration's {@code templates:} section)
      */
-    TemplateComparator(Matcher matcher, String matcherName, String embeddingSpace, Double threshold, Resources resources) {
+    TemplateComparator(Matcher matcher, String matcherName, String embeddingSpace, Double threshold, Resources resources,
+                       TemplateProtection protection) {
+        this.protection = protection;
         this.matcher = matcher;
         this.matcherName = matcherName;
         this.embeddingSpace = embeddingSpace;
         this.threshold = threshold;
         this.resources = resources;
+    }
+
+    /** A template's bytes as this configuration writes them: with its key's MAC or encryption, or plain. */
+    public byte[] encode(Template t) {
+        return TemplateCodec.encode(t, protection);
+    }
+
+    /**
+     * Reads template bytes as this configuration accepts them: with a key, only unaltered templates protected with
+     * it; without one, only plain templates. Anything else is a {@link ErrorCode#TEMPLATE_FORMAT_ERROR}.
+     */
+    public Template decode(byte[] bytes) {
+        return TemplateCodec.decode(bytes, protection);
     }
 
     /** The configured matcher plugin's name, e.g. {@code cosine}. */

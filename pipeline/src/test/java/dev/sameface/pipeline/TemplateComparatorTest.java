@@ -58,7 +58,7 @@ class TemplateComparatorTest {
         // Without a threshold the decision is a configuration error, as in the full pipeline.
         PipelineConfig d = PipelineConfig.defaults();
         PipelineConfig noThreshold = new PipelineConfig(d.engine(), d.threads(), d.engineOptions(), null, null, d.faceSelection(),
-                d.detector(), d.aligner(), d.embedder(), d.matcher(), d.precision());
+                d.detector(), d.aligner(), d.embedder(), d.matcher(), d.precision(), d.templates());
         try (TemplateComparator t = Pipelines.matcherOnly(noThreshold, empty)) {
             assertThatThrownBy(() -> t.verify(a, b)).isInstanceOf(FaceException.class)
                     .extracting(e -> ((FaceException) e).code()).isEqualTo(ErrorCode.CONFIG_ERROR);

@@ -71,7 +71,28 @@ public final class ArcFaceEmbedder implements Embedder {
 
     private float[] raw(Image crop) {
         Tensor in = input.pack(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height());
+        requireImageInformation(in);
         return Outputs.get(model.run(Map.of(inputName, in)), outputName, modelId).toArray();
+    }
+
+    /**
+     * A constant input tensor (e.g. a {@code scale} so small that every value is a denormal, i.e. 0 to the engine) makes the network give
+     * one and the same vector for every face, so everyone would "match" with score 1: an error, never a score.
+     */
+    private void requireImageInformation(Tensor in) {
+        // Compared as the engines see them: they flush denormals to zero (FTZ/DAZ), so 1e-40 and 0 are one value.
+        float first = flushed(in.get(0));
+        for (int i = 1, n = in.size(); i < n; i++) {
+            if (flushed(in.get(i)) != first) {
+                return;
+            }
+        }
+        throw new FaceException(ErrorCode.INFERENCE_ERROR, "embedder " + modelId + " input is constant (" + first
+                + " everywhere): its mean/scale (" + spec.mean() + ", " + spec.scale() + ") erase the face, and every face would embed alike");
+    }
+
+    private static float flushed(float v) {
+        return Math.abs(v) < Float.MIN_NORMAL ? 0f : v;
     }
 
     @Override

@@ -8,15 +8,41 @@ import dev.sameface.api.Embedder;
 import dev.sameface.api.EmbedderProvider;
 import dev.sameface.api.Matcher;
 import dev.sameface.api.MatcherProvider;
+import dev.sameface.api.OptionSpec;
 import dev.sameface.api.StageContext;
 import dev.sameface.api.StageOptions;
 import dev.sameface.api.engine.ModelSpec;
 
+import java.util.List;
 import java.util.Map;
 
 /** The built-in stage plugins' providers, each listed in META-INF/services like any third-party plugin. */
 public final class Providers {
     private Providers() {
+    }
+
+    /** Most faces a detector keeps: far above any real photo, low enough that NMS stays cheap. */
+    static final int MAX_TOP_K = 1000;
+    /**
+     * YuNet's smallest useful longer side: its coarsest head has stride 32, so 64 px leaves it a 2x2 grid and a face
+     * filling the image still spans several stride-8 cells. Below that every photo would silently give "no face".
+     */
+    static final int YUNET_MIN_SIDE = 64;
+    /** Largest longer side YuNet is run at: beyond it the input tensor alone passes 200 MB and no face gains. */
+    static final int YUNET_MAX_SIDE = 4096;
+
+    /** The options every box detector shares. */
+    private static List<OptionSpec> detectorSpecs(String score, String nms, String topK) {
+        return List.of(
+                OptionSpec.number("score-threshold", score, 0, 1, "confidence below which a candidate face is dropped"),
+                OptionSpec.number("nms-threshold", nms, 0, 1, "IoU above which a lower-scored overlapping box is suppressed"),
+                OptionSpec.integer("top-k", topK, 1, MAX_TOP_K, "the most faces kept"));
+    }
+
+    private static List<OptionSpec> concat(List<OptionSpec> a, OptionSpec... b) {
+        var all = new java.util.ArrayList<>(a);
+        all.addAll(List.of(b));
+        return List.copyOf(all);
     }
 
     /** {@code yunet}: YuNet detector with five landmarks. */
@@ -37,8 +63,14 @@ public final class Providers {
         }
 
         @Override
+        public List<OptionSpec> optionSpecs() {
+            return concat(detectorSpecs("0.6", "0.3", "50"), OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE,
+                    "the longer image side is scaled down to this before detection"));
+        }
+
+        @Override
         public Map<String, String> options() {
-            return Map.of("score-threshold", "0.6", "nms-threshold", "0.3", "top-k", "50", "max-side", "640");
+            return StageOptions.defaults(optionSpecs());
         }
 
         @Override
@@ -67,8 +99,14 @@ public final class Providers {
         }
 
         @Override
+        public List<OptionSpec> optionSpecs() {
+            return concat(detectorSpecs("0.7", "0.4", "20"), OptionSpec.text("landmark-model", "fr-landmark-68",
+                    "model id of the 68-point landmark model whose points are reduced to five"));
+        }
+
+        @Override
         public Map<String, String> options() {
-            return Map.of("score-threshold", "0.7", "nms-threshold", "0.4", "top-k", "20", "landmark-model", "fr-landmark-68");
+            return StageOptions.defaults(optionSpecs());
         }
 
         @Override
@@ -93,9 +131,15 @@ public final class Providers {
             return "5-point least-squares similarity transform to the ArcFace 112x112 template";
         }
 
+        /** 16 to 1024 px: smaller cannot hold five landmarks apart, larger than any embedder input there is. */
+        @Override
+        public List<OptionSpec> optionSpecs() {
+            return List.of(OptionSpec.integer("size", "112", 16, 1024, "the crop side; must equal the embedder's input size"));
+        }
+
         @Override
         public Map<String, String> options() {
-            return Map.of("size", "112");
+            return StageOptions.defaults(optionSpecs());
         }
 
         @Override
@@ -126,9 +170,23 @@ public final class Providers {
             return "ArcFace-style embedder on 5-point aligned crops, optional flip TTA";
         }
 
+        /**
+         * mean and scale: finite, and scale not 0, which maps every face to one input and so one vector (everyone
+         * "matches"). 1e6 bounds both well beyond any input normalisation (pixels are 0..255).
+         */
+        @Override
+        public List<OptionSpec> optionSpecs() {
+            return List.of(
+                    OptionSpec.flag("flip-tta", "false", "also embed the mirrored crop and average, renormalised"),
+                    OptionSpec.choice("color-order", "manifest", List.of("manifest", "RGB", "BGR"), "channel order of the model input"),
+                    OptionSpec.number("mean", "manifest", -1e6, 1e6, "subtracted from every pixel value").orKeywords("manifest"),
+                    OptionSpec.number("scale", "manifest", -1e6, 1e6, "multiplies every pixel value after the mean")
+                            .except(0).orKeywords("manifest"));
+        }
+
         @Override
         public Map<String, String> options() {
-            return Map.of("flip-tta", "false", "color-order", "manifest", "mean", "manifest", "scale", "manifest");
+            return StageOptions.defaults(optionSpecs());
         }
 
         @Override
@@ -136,10 +194,10 @@ public final class Providers {
             StageOptions o = ctx.options();
             ModelSpec s = ctx.modelSpec(ctx.modelId());
             // Overrides exist to measure what the weights expect (docs/models.md); the manifest holds the answer.
-            ModelSpec.ColorOrder color = "manifest".equals(o.string("color-order")) ? s.colorOrder()
+            ModelSpec.ColorOrder color = "manifest".equalsIgnoreCase(o.string("color-order")) ? s.colorOrder()
                     : parseColor(o.string("color-order"));
-            double mean = "manifest".equals(o.string("mean")) ? s.mean() : o.number("mean");
-            double scale = "manifest".equals(o.string("scale")) ? s.scale() : o.number("scale");
+            double mean = "manifest".equalsIgnoreCase(o.string("mean")) ? s.mean() : o.number("mean");
+            double scale = "manifest".equalsIgnoreCase(o.string("scale")) ? s.scale() : o.number("scale");
             ModelSpec spec = new ModelSpec(s.id(), color, mean, scale, s.layout(), s.width(), s.height());
             return new ArcFaceEmbedder(ctx.modelId(), ctx.modelSha256(ctx.modelId()), ctx.loadModel(ctx.modelId()), spec, o.flag("flip-tta"));
         }

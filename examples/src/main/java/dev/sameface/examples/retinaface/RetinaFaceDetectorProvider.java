@@ -4,9 +4,11 @@ import dev.sameface.api.Detector;
 import dev.sameface.api.DetectorProvider;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.api.OptionSpec;
 import dev.sameface.api.StageContext;
 import dev.sameface.api.StageOptions;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,16 +28,25 @@ public final class RetinaFaceDetectorProvider implements DetectorProvider {
         return "RetinaFace MobileNet-0.25 face detector with 5 landmarks (model retinaface-mnet025; examples plugin)";
     }
 
-    /** Every option the plugin reads, with its default; the pipeline rejects any other key. */
+    /**
+     * Every option the plugin reads, with its type, range and default: the pipeline rejects any other key, and any
+     * value out of range, at start-up, before the model loads.
+     */
+    @Override
+    public List<OptionSpec> optionSpecs() {
+        return List.of(
+                OptionSpec.number("score-threshold", "0.6", 0, 1, "confidence below which a candidate face is dropped"),
+                OptionSpec.number("nms-threshold", "0.4", 0, 1, "IoU above which a lower-scored overlapping box is suppressed"),
+                OptionSpec.integer("top-k", "50", 1, 1000, "the most faces kept"),
+                // RetinaFace heads have strides 8, 16 and 32: 64 px keeps the coarsest a 2x2 grid, as for YuNet.
+                OptionSpec.integer("max-side", "640", 64, 4096, "the longer image side is scaled down to this before detection"),
+                // B, G, R: the training means of Pytorch_Retinaface; one value per channel, so not in the manifest's scalar mean.
+                OptionSpec.text("channel-means", "104,117,123", "subtracted per tensor channel, B, G, R"));
+    }
+
     @Override
     public Map<String, String> options() {
-        return Map.of(
-                "score-threshold", "0.6",
-                "nms-threshold", "0.4",
-                "top-k", "50",
-                "max-side", "640",
-                // B, G, R: the training means of Pytorch_Retinaface; one value per channel, so not in the manifest's scalar mean.
-                "channel-means", "104,117,123");
+        return StageOptions.defaults(optionSpecs());
     }
 
     @Override

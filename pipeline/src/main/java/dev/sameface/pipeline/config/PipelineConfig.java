@@ -35,12 +35,14 @@ import java.util.TreeSet;
  * @param faceSelection which face of a multi-face image is the subject: largest, central or best-score
  * @param precision     default numeric precision for every stage that does not name its own: f32 (default), bf16,
  *                      int8 or auto (see {@link Precision})
+ * @param templates     how template files are protected: a key file for a MAC, optionally encryption (see
+ *                      {@link TemplateSettings}); null (absent) = plain templates
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineConfig(String engine, Integer threads, Map<String, String> engineOptions, Double threshold,
                              String thresholdFmr, String faceSelection,
                              StageConfig detector, StageConfig aligner, StageConfig embedder, StageConfig matcher,
-                             String precision) {
+                             String precision, TemplateSettings templates) {
     public static final String DEFAULT_RESOURCE = "/dev/sameface/pipeline/default.yaml";
 
     public PipelineConfig {
@@ -49,12 +51,11 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
         faceSelection = faceSelection == null ? "largest" : faceSelection;
         precision = precision == null ? Precision.F32.id() : Precision.parse(precision).id();
-        // Refused, not capped: a silent cap would run something other than what was asked, and 100000 threads per
-        // engine once hung ONNX Runtime's session creation at 4.9 GB and growing.
+        // More threads than cores only adds contention (and 100000 never finishes creating an ONNX Runtime session).
         int cores = Runtime.getRuntime().availableProcessors();
         if (threads < 1 || threads > cores) {
-            throw new FaceException(ErrorCode.CONFIG_ERROR, "threads: " + threads + " is not allowed: 1.." + cores
-                    + " (the cores this JVM sees; 1 is FRVT's rule)");
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "threads = " + threads + " is not allowed; it must be a whole number from 1 to "
+                    + cores + " (the cores this machine has)");
         }
         if (threshold != null && (threshold < -1 || threshold > 1 || threshold.isNaN())) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "threshold is a cosine similarity in [-1, 1], got " + threshold);
@@ -71,7 +72,9 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                // threads: 1.5 would otherwise become 1 without a word.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     }
 
     public static PipelineConfig defaults() {
@@ -118,6 +121,12 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         } catch (UnrecognizedPropertyException e) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": unknown key '" + e.getPropertyName() + "' at "
                     + path(e) + "; known keys there: " + new TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList()), e);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            // Our own check in a constructor (e.g. threads out of range): its one-line message, not Jackson's wrapping.
+            if (e.getCause() instanceof FaceException fe) {
+                throw new FaceException(fe.code(), origin + ": " + fe.getMessage(), e);
+            }
+            throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": " + firstLine(e.getMessage()), e);
         } catch (IOException e) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, origin + ": " + firstLine(e.getMessage()), e);
         }
@@ -196,19 +205,19 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
 
     /** The stage sections replaced, for code that builds configurations. */
     public PipelineConfig withDetector(StageConfig d) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher, precision);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher, precision, templates);
     }
 
     public PipelineConfig withEmbedder(StageConfig e) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, e, matcher, precision);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, e, matcher, precision, templates);
     }
 
     public PipelineConfig withEngine(String e) {
-        return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision);
+        return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision, templates);
     }
 
     public PipelineConfig withThreshold(double t, String fmr) {
-        return new PipelineConfig(engine, threads, engineOptions, t, fmr, faceSelection, detector, aligner, embedder, matcher, precision);
+        return new PipelineConfig(engine, threads, engineOptions, t, fmr, faceSelection, detector, aligner, embedder, matcher, precision, templates);
     }
 
     public String toYaml() {
@@ -220,7 +229,11 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
     }
 
     public PipelineConfig withPrecision(String p) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, p);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, p, templates);
+    }
+
+    public PipelineConfig withTemplates(TemplateSettings t) {
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision, t);
     }
 
     /** The precision a stage asks for: its own, else the pipeline's. */
