@@ -81,7 +81,7 @@ public final class Pipelines {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "embedder plugin '" + config.embedder().plugin()
                     + "' needs a 'model' to say which embedding space templates belong to");
         }
-        return model + "@" + cache.manifest().model(model).sha256().substring(0, 16);
+        return dev.sameface.api.engine.ModelSource.fingerprint(model, cache.manifest().model(model).sha256());
     }
 
     /** Guice wraps what a provider throws; callers should see our typed error, not Guice's. */
