@@ -7,6 +7,7 @@ import dev.sameface.pipeline.registry.EngineRegistry;
 import dev.sameface.pipeline.registry.CpuFeatures;
 import dev.sameface.pipeline.registry.MeasuredEngines;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -142,6 +143,7 @@ class ModelBenchCommandTest {
 
     /** Needs the gated int8 copy: ./sameface models prepare --precision int8 fr-feature-512. */
     @Test
+    @Tag("slow") // needs the int8 copy (a quantise step at set-up)
     void precisionsAreTimedWhereTheyCanRunAndTheFastestPassingOneIsRemembered() throws Exception {
         Path file = dir.resolve("bench/fastest-engines.yaml");
         Run r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-feature-512",

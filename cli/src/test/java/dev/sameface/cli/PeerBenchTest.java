@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.api.FaceException;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code bench --peer}: the real Python peer (tools/peer, its venv made on first use by tools/peer/setup.sh; a
  * failure to make it fails these tests with the set-up command) against the Java pipeline on real LFW photos.
  */
+@Tag("slow") // needs the peer benchmark venv
 class PeerBenchTest {
     private static final Path TOOLS = Path.of(System.getProperty("sameface.tools", "../tools"));
 

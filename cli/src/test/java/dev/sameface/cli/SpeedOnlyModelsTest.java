@@ -2,6 +2,7 @@ package dev.sameface.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.within;
  * The generated, untrained iResNets: timed with GFLOP/s by bench-models, refused by every command that decides.
  * Needs iresnet50 generated at set-up: {@code ./sameface models fetch iresnet50} (or {@code models prepare}).
  */
+@Tag("slow") // needs the generated iResNet models
 class SpeedOnlyModelsTest {
     @Test
     void benchModelsReportsAchievedGflopsAndShareOfThePeak() throws Exception {
