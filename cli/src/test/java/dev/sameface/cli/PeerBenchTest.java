@@ -22,7 +22,7 @@ class PeerBenchTest {
 
     @Test
     void peerMatchesTheJavaPipelineOnLfwPhotos() throws Exception {
-        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
+        CliRun r = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode peer = Json.MAPPER.readTree(r.out()).get("peer");
         assertThat(peer.get("description").asText()).contains("onnxruntime 1.23.2").contains("cv2 threads 1").contains("denormals flushed");
@@ -58,7 +58,7 @@ class PeerBenchTest {
 
     @Test
     void peerRefusesAPipelineItDoesNotImplement() {
-        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--flip-tta");
+        CliRun r = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--flip-tta");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).contains("--peer implements only the default pipeline").contains("flip-tta=true");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);

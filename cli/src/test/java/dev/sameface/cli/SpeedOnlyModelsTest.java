@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.within;
 class SpeedOnlyModelsTest {
     @Test
     void benchModelsReportsAchievedGflopsAndShareOfThePeak() throws Exception {
-        Cli r = Cli.run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--iterations", "2", "--warmup", "1",
+        CliRun r = CliRun.run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--iterations", "2", "--warmup", "1",
                 "--cosine-photos", "0", "--photos", TestData.lfwImages().toString(), "--no-save");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode root = Json.MAPPER.readTree(r.out());
@@ -37,7 +37,7 @@ class SpeedOnlyModelsTest {
     @Test
     void verifyRefusesAnUntrainedEmbedder() {
         String a = TestData.lfw("Colin_Powell", 1).toString();
-        Cli r = Cli.run("verify", "--set", "embedder.model=iresnet50", a, a);
+        CliRun r = CliRun.run("verify", "--set", "embedder.model=iresnet50", a, a);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).contains("iresnet50").contains("speed measurement only").doesNotContain("\tat ");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);

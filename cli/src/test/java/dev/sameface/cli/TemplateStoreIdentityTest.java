@@ -35,15 +35,7 @@ class TemplateStoreIdentityTest {
     Path dir;
 
     private Path people() throws IOException {
-        Path root = dir.resolve("people");
-        for (String p : PEOPLE) {
-            Path d = Files.createDirectories(root.resolve(p));
-            for (int i = 1; i <= 4; i++) {
-                Path photo = TestData.lfw(p, i);
-                Files.copy(photo, d.resolve(photo.getFileName()));
-            }
-        }
-        return root;
+        return LfwPeople.copy(dir, PEOPLE, 4);
     }
 
     /** evaluate with the default pipeline on {@code engine: auto}, as one configuration file. */
