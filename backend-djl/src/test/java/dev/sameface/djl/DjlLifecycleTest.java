@@ -10,6 +10,7 @@ import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.djl.Fixtures.TestModel;
+import dev.sameface.torchscript.TorchScriptSidecar;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
