@@ -3,6 +3,7 @@ package dev.sameface.torchscript;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.SamefaceHome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ class TorchScriptSidecarTest {
     Path dir;
 
     @Test
+    @Tag("slow") // needs the TorchScript export (./sameface models prepare)
     void readsTheEmbedderExportsSidecar() {
         Path pt = SamefaceHome.models().resolve("fr-feature-512").resolve("fr-feature-512.pt");
         Path file = TorchScriptSidecar.pathFor(pt);
