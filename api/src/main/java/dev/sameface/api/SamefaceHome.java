@@ -33,4 +33,14 @@ public final class SamefaceHome {
     public static Path runtimes() {
         return resolve().resolve("runtimes");
     }
+
+    /** {@code <home>/runtimes/<id>-<version>}: where the set-up step unpacks a runtime and its engine looks for it. */
+    public static Path runtime(Path home, String id, String version) {
+        return home.resolve("runtimes").resolve(id + "-" + version);
+    }
+
+    /** {@link #runtime(Path, String, String)} in {@link #resolve()}. */
+    public static Path runtime(String id, String version) {
+        return runtime(resolve(), id, version);
+    }
 }

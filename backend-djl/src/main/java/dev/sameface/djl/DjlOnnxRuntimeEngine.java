@@ -17,6 +17,7 @@ import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
+import dev.sameface.onnxruntime.OnnxRuntimeSessions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ public final class DjlOnnxRuntimeEngine implements InferenceEngine {
     @Override
     public String description() {
         return "DJL " + DjlRuntime.DJL_VERSION + " OnnxRuntime engine, ONNX Runtime " + OrtEnvironment.getEnvironment().getVersion()
-                + " CPU, " + options.intraOpThreads() + " intra-op / " + options.interOpThreads() + " inter-op thread(s), sequential, " + denormals.description();
+                + " CPU, " + OnnxRuntimeSessions.settings(options, denormals);
     }
 
     @Override
@@ -77,16 +78,8 @@ public final class DjlOnnxRuntimeEngine implements InferenceEngine {
             throw new FaceException(ErrorCode.MODEL_MISSING, "model " + source.id() + " not found at " + file + "; run: ./sameface models fetch");
         }
         NDManager manager = engine.newBaseManager(Device.cpu());
-        try (var fp = FloatingPointMode.enter(denormals); OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(options.intraOpThreads());
-            so.setInterOpNumThreads(options.interOpThreads());
-            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // As in engine onnxruntime: an idle worker must not spin, or a waiting process shows 100% CPU.
-            so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            so.addConfigEntry("session.inter_op.allow_spinning", "0");
-            // Worker threads, as in engine onnxruntime; the caller's thread is the scope's.
-            so.addConfigEntry("session.set_denormal_as_zero", denormals == Denormals.FLUSH ? "1" : "0");
+        // The same session settings as engine onnxruntime: the engines differ only by DJL's layer.
+        try (var fp = FloatingPointMode.enter(denormals); OrtSession.SessionOptions so = OnnxRuntimeSessions.options(options, denormals)) {
             OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), so);
             // The block attaches itself to the manager: closing the manager closes the session.
             OrtSymbolBlock block = new OrtSymbolBlock(session, (OrtNDManager) manager);

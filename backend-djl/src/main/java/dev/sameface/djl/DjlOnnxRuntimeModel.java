@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.onnxruntime.engine.OrtSymbolBlock;
 import ai.djl.training.ParameterStore;
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sameface.api.ErrorCode;
@@ -16,8 +15,8 @@ import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.api.engine.TensorInfo;
+import dev.sameface.onnxruntime.OnnxRuntimeSessions;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +40,8 @@ final class DjlOnnxRuntimeModel implements CompiledModel {
         this.denormals = denormals;
         this.manager = manager;
         this.block = block;
-        this.inputs = describe(session.getInputInfo());
-        this.outputs = describe(session.getOutputInfo());
-    }
-
-    private static List<TensorInfo> describe(Map<String, NodeInfo> nodes) {
-        List<TensorInfo> out = new ArrayList<>();
-        for (NodeInfo n : nodes.values()) {
-            long[] shape = n.getInfo() instanceof ai.onnxruntime.TensorInfo t ? t.getShape() : new long[0];
-            out.add(new TensorInfo(n.getName(), shape));
-        }
-        return List.copyOf(out);
+        this.inputs = OnnxRuntimeSessions.describe(session.getInputInfo());
+        this.outputs = OnnxRuntimeSessions.describe(session.getOutputInfo());
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
+import dev.sameface.torchscript.TorchScriptSidecar;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -15,6 +15,7 @@ import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.api.engine.TensorInfo;
+import dev.sameface.torchscript.TorchScriptSidecar;
 
 import java.util.LinkedHashMap;
 import java.util.List;

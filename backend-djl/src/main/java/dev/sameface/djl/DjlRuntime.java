@@ -34,7 +34,7 @@ final class DjlRuntime {
         }
         setIfAbsent("ai.djl.offline", "true");
         if (System.getenv("ENGINE_CACHE_DIR") == null && System.getenv("DJL_CACHE_DIR") == null) {
-            String dir = SamefaceHome.runtimes().resolve("djl-" + DJL_VERSION).toString();
+            String dir = SamefaceHome.runtime("djl", DJL_VERSION).toString();
             setIfAbsent("ENGINE_CACHE_DIR", dir);
             setIfAbsent("DJL_CACHE_DIR", dir);
         }

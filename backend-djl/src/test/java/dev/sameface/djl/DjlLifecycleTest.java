@@ -10,6 +10,8 @@ import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.djl.Fixtures.TestModel;
+import dev.sameface.torchscript.TorchScriptSidecar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Registration, closing, and the errors a user meets when the TorchScript export is missing or stale. */
+@Tag("slow") // needs the TorchScript export
 class DjlLifecycleTest {
     private static InferenceEngine pytorch;
     private static InferenceEngine djlOnnx;

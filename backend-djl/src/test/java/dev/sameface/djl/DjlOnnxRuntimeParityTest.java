@@ -1,11 +1,13 @@
 package dev.sameface.djl;
 
 import dev.sameface.pipeline.testing.EngineParitySuite;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shared pipeline-level parity suite (ONNX Runtime f32 as reference) on djl-onnxruntime. */
+@Tag("slow") // a parity suite over LFW photos, about 2 min
 class DjlOnnxRuntimeParityTest extends EngineParitySuite {
     /**
      * The suite builds its onnxruntime reference first; DJL's OnnxRuntime engine must be the one that starts ONNX

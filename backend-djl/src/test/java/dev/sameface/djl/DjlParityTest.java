@@ -7,6 +7,7 @@ import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.api.engine.TensorInfo;
 import dev.sameface.djl.Fixtures.TestModel;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reference): the same tensor in, outputs that agree by name, shape and value (embedding cosine >= 0.9999;
  * decoded detector coordinates within 0.5 px on a 4096-px photo; detector scores within 1e-4).
  */
+@Tag("slow") // needs the TorchScript export
 class DjlParityTest {
     private static final int PHOTOS = 4;
     /** YuNet is traced at 320x320; 480x640 checks that the traced graph still follows the input's size. */

@@ -1,5 +1,6 @@
 package dev.sameface.djl;
 
+import org.junit.jupiter.api.Tag;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelSource;
@@ -15,6 +16,7 @@ import java.util.Map;
  * description, option errors. There is no TorchScript of the denormal test model, so this runs the 68-point landmark
  * export on a real LFW crop; the outputs of both settings are in DjlOnnxRuntimeFloatingPointTest's mixed-engine test.
  */
+@Tag("slow") // needs the TorchScript export
 class DjlPyTorchFloatingPointTest extends EngineFloatingPointSuite {
     @Override
     protected InferenceEngine create(EngineOptions options) {

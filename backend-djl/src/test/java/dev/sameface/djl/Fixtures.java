@@ -9,6 +9,7 @@ import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.pipeline.testing.TestData;
+import dev.sameface.torchscript.TorchScriptSidecar;
 
 import java.io.IOException;
 import java.io.InputStream;

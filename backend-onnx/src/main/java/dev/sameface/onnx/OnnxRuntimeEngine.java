@@ -13,6 +13,7 @@ import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.InferenceEngine;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
+import dev.sameface.onnxruntime.OnnxRuntimeSessions;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -56,8 +57,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
 
     @Override
     public String description() {
-        return "ONNX Runtime " + env.getVersion() + " CPU, " + options.intraOpThreads() + " intra-op / "
-                + options.interOpThreads() + " inter-op thread(s), sequential, " + denormals.description();
+        return "ONNX Runtime " + env.getVersion() + " CPU, " + OnnxRuntimeSessions.settings(options, denormals);
     }
 
     @Override
@@ -69,17 +69,7 @@ public final class OnnxRuntimeEngine implements InferenceEngine {
     public CompiledModel load(ModelSource source) {
         ensureOpen();
         Path file = source.pick(name(), formats()).getValue();
-        try (var fp = FloatingPointMode.enter(denormals); OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(options.intraOpThreads());
-            so.setInterOpNumThreads(options.interOpThreads());
-            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // Without this the single worker spins after each run, which shows as 100% CPU between calls.
-            so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            so.addConfigEntry("session.inter_op.allow_spinning", "0");
-            // ORT applies this to the session's own worker threads; the caller's thread is the scope's job (ORT
-            // itself sets it on the thread that creates the process's first session only, and never restores it).
-            so.addConfigEntry("session.set_denormal_as_zero", denormals == Denormals.FLUSH ? "1" : "0");
+        try (var fp = FloatingPointMode.enter(denormals); OrtSession.SessionOptions so = OnnxRuntimeSessions.options(options, denormals)) {
             OrtSession session = env.createSession(file.toString(), so);
             return new OnnxRuntimeModel(source.id(), env, session, denormals);
         } catch (OrtException e) {

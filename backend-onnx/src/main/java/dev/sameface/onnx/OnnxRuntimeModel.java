@@ -1,6 +1,5 @@
 package dev.sameface.onnx;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -13,11 +12,11 @@ import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.Denormals;
 import dev.sameface.api.engine.FloatingPointMode;
 import dev.sameface.api.engine.Tensor;
+import dev.sameface.onnxruntime.OnnxRuntimeSessions;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,17 +37,8 @@ final class OnnxRuntimeModel implements CompiledModel {
         this.env = env;
         this.session = session;
         this.denormals = denormals;
-        this.inputs = describe(session.getInputInfo());
-        this.outputs = describe(session.getOutputInfo());
-    }
-
-    private static List<dev.sameface.api.engine.TensorInfo> describe(Map<String, NodeInfo> nodes) {
-        List<dev.sameface.api.engine.TensorInfo> out = new ArrayList<>();
-        for (NodeInfo n : nodes.values()) {
-            long[] shape = n.getInfo() instanceof TensorInfo t ? t.getShape() : new long[0];
-            out.add(new dev.sameface.api.engine.TensorInfo(n.getName(), shape));
-        }
-        return List.copyOf(out);
+        this.inputs = OnnxRuntimeSessions.describe(session.getInputInfo());
+        this.outputs = OnnxRuntimeSessions.describe(session.getOutputInfo());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.sameface.openvino;
 
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
 import dev.sameface.api.SamefaceHome;
 
 import java.nio.file.Path;
@@ -11,12 +13,33 @@ import java.nio.file.Path;
  * PyPI wheel's {@code openvino/libs/}.
  */
 public final class OpenVinoRuntime {
-    /** The wheel version the set-up step fetches; the cache directory is named after it. */
-    public static final String PINNED_VERSION = "2026.4.1";
+    /**
+     * The wheel version the set-up step fetches; the cache directory is named after it. Written once, as the
+     * parent pom's {@code openvino.version}, which also fills the model manifest's runtime entry.
+     */
+    public static final String PINNED_VERSION = pinnedVersion();
     public static final String PROPERTY = "sameface.openvino.lib";
     public static final String ENVIRONMENT = "SAMEFACE_OPENVINO_LIB";
 
     private OpenVinoRuntime() {
+    }
+
+    private static String pinnedVersion() {
+        try (var in = OpenVinoRuntime.class.getResourceAsStream("runtime.properties")) {
+            if (in == null) {
+                throw new FaceException(ErrorCode.INTERNAL_ERROR, "runtime.properties is missing from backend-openvino's jar");
+            }
+            var p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "");
+            if (v.isBlank() || v.contains("${")) {
+                throw new FaceException(ErrorCode.INTERNAL_ERROR, "backend-openvino was built without its OpenVINO version (got '" + v
+                        + "'); build it with Maven, which fills it from the parent pom");
+            }
+            return v.trim();
+        } catch (java.io.IOException e) {
+            throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot read backend-openvino's runtime.properties: " + e.getMessage(), e);
+        }
     }
 
     public static Path directory() {
@@ -27,6 +50,6 @@ public final class OpenVinoRuntime {
         if (p != null && !p.isBlank()) {
             return Path.of(p).toAbsolutePath();
         }
-        return SamefaceHome.runtimes().resolve("openvino-" + PINNED_VERSION);
+        return SamefaceHome.runtime("openvino", PINNED_VERSION);
     }
 }

@@ -72,11 +72,7 @@ final class BenchCommand implements Callable<Integer> {
                 python = PeerProcess.start(tools(), PeerComparison.settings(base, ModelCache.standard().home())
                         .withFlushDenormals(!peerKeepDenormals));
             }
-            // Lowest rank first: DJL's OnnxRuntime engine must create ONNX Runtime's environment before ours does.
-            var registry = dev.sameface.pipeline.registry.EngineRegistry.load();
-            List<String> creationOrder = new ArrayList<>(names);
-            creationOrder.sort(java.util.Comparator.comparingInt(n -> registry.get(n).rank()));
-            for (String e : creationOrder) {
+            for (String e : dev.sameface.pipeline.registry.EngineRegistry.load().creationOrder(names)) {
                 live.put(e, Pipelines.create(base.withEngine(e)));
             }
             for (int i = 0; i < Math.min(warmup, photos.size()); i++) {

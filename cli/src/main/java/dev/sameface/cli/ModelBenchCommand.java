@@ -49,7 +49,7 @@ import java.util.concurrent.Callable;
         "copy from `models prepare --precision int8`; bf16: OpenVINO on a CPU with avx512_bf16/amx_bf16) and",
         "remembers per engine the fastest precision that passed its gate, which `precision: auto` follows."})
 final class ModelBenchCommand implements Callable<Integer> {
-    static final List<String> DEFAULT_MODELS = List.of("ulfg-rfb-320", "fr-landmark-68", "fr-feature-512", "yunet-n");
+    static final List<String> DEFAULT_MODELS = dev.sameface.pipeline.models.ModelManifest.BUILT_IN_PIPELINE_MODELS;
     static final Path DEFAULT_PHOTOS = Path.of("..", "shared", "data", "lfw", "images_deepfunneled");
     /** Timing cycles through this many photos; more only add decode time before the run. */
     private static final int TIMING_PHOTOS = 10;
@@ -150,8 +150,7 @@ final class ModelBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * The engines in report order (the first is the reference), created lowest rank first: DJL's OnnxRuntime engine
-     * must create ONNX Runtime's environment before ours does, in one process (see EngineRegistry availability).
+     * The engines in report order (the first is the reference), created in {@link EngineRegistry#creationOrder}.
      */
     private Map<String, InferenceEngine> createEngines(EngineRegistry registry) {
         List<InferenceEngineProvider> order;
@@ -174,8 +173,8 @@ final class ModelBenchCommand implements Callable<Integer> {
         EngineOptions options = EngineOptions.singleThreaded().withProperties(engineOptions);
         Map<String, InferenceEngine> created = new LinkedHashMap<>();
         try {
-            for (InferenceEngineProvider p : order.stream().sorted(Comparator.comparingInt(InferenceEngineProvider::rank)).toList()) {
-                created.put(p.name(), registry.get(p.name()).create(options));
+            for (String name : registry.creationOrder(order.stream().map(InferenceEngineProvider::name).toList())) {
+                created.put(name, registry.get(name).create(options));
             }
         } catch (RuntimeException e) {
             created.values().forEach(InferenceEngine::close);

@@ -174,7 +174,7 @@ final class ModelsCommand {
                 throw new FaceException(ErrorCode.CONFIG_ERROR, "--precision is torchscript or int8, got '" + precision + "'");
             }
             List<String> args = new ArrayList<>(List.of("bash", script.toString(), cache.home().toString()));
-            List<String> wanted = ids.isEmpty() ? List.of("fr-feature-512", "ulfg-rfb-320", "fr-landmark-68", "yunet-n") : ids;
+            List<String> wanted = ids.isEmpty() ? ModelManifest.BUILT_IN_PIPELINE_MODELS : ids;
             for (String id : wanted) {
                 var entry = cache.manifest().model(id);
                 if (Generated.is(entry)) {

@@ -29,17 +29,8 @@ class EvaluateCommandTest {
     @TempDir
     Path dir;
 
-    /** root/Name/*.jpg with copies of the first five LFW photos of each person. */
     private Path people() throws IOException {
-        Path root = dir.resolve("people");
-        for (String p : PEOPLE) {
-            Path d = Files.createDirectories(root.resolve(p));
-            for (int i = 1; i <= 5; i++) {
-                Path photo = TestData.lfw(p, i);
-                Files.copy(photo, d.resolve(photo.getFileName()));
-            }
-        }
-        return root;
+        return LfwPeople.copy(dir, PEOPLE, 5);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sameface.cli;
 
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code models prepare --precision int8} on real LFW and the real cache. The full run (quantise + gate, ~25 min)
  * is set-up, run by scripts/test before the tests; here: who calibrates, and the command's answers.
  */
+@Tag("slow") // quantises and gates an int8 copy
 class Int8PreparationTest {
     private String tools;
 

@@ -7,16 +7,16 @@ import dev.sameface.pipeline.registry.EngineRegistry;
 import dev.sameface.pipeline.registry.CpuFeatures;
 import dev.sameface.pipeline.registry.MeasuredEngines;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.sameface.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -27,15 +27,6 @@ class ModelBenchCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = SamefaceCommand.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     @Test
     void autoRunsTheEmbedderOnTheEngineMeasuredFastest() {
@@ -76,7 +67,7 @@ class ModelBenchCommandTest {
     @Test
     void benchModelsComparesEnginesOnRealPhotosAndRemembersTheFastest() throws Exception {
         Path file = dir.resolve("bench/fastest-engines.yaml");
-        Run r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-landmark-68,fr-feature-512",
+        CliRun r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-landmark-68,fr-feature-512",
                 "--iterations", "5", "--warmup", "1", "--cosine-photos", "5", "--photos", TestData.lfwImages().toString(),
                 "--save", file.toString());
         assertThat(r.exit()).as(r.err()).isZero();
@@ -116,7 +107,7 @@ class ModelBenchCommandTest {
     void tableNamesTheReferenceAndSaysWhenADynamicInputWasTimedAtAChosenSize() {
         // YuNet is no registry's package: the product reads it from SAMEFACE_LOCAL_MODELS, the tests from ../shared/models.
         System.setProperty("sameface.local-models", TestData.sharedModels().toString());
-        Run r;
+        CliRun r;
         try {
             r = run("bench-models", "--engines", "onnxruntime,openvino", "--models", "yunet-n", "--dynamic-input", "320x256",
                     "--iterations", "2", "--warmup", "0", "--photos", TestData.lfwImages().toString(), "--no-save");
@@ -131,20 +122,21 @@ class ModelBenchCommandTest {
 
     @Test
     void withoutRealPhotosItFailsAndSaysWhatItNeeds() {
-        Run missing = run("bench-models", "--photos", dir.resolve("nowhere").toString(), "--no-save");
+        CliRun missing = run("bench-models", "--photos", dir.resolve("nowhere").toString(), "--no-save");
         assertThat(missing.exit()).isEqualTo(4);
         assertThat(missing.err()).contains("not a folder").contains("needs real photos").hasLineCount(1);
 
-        Run empty = run("bench-models", "--photos", dir.toString(), "--no-save");
+        CliRun empty = run("bench-models", "--photos", dir.toString(), "--no-save");
         assertThat(empty.exit()).isEqualTo(4);
         assertThat(empty.err()).contains("no .jpg or .png photos under " + dir);
     }
 
     /** Needs the gated int8 copy: ./sameface models prepare --precision int8 fr-feature-512. */
     @Test
+    @Tag("slow") // needs the int8 copy (a quantise step at set-up)
     void precisionsAreTimedWhereTheyCanRunAndTheFastestPassingOneIsRemembered() throws Exception {
         Path file = dir.resolve("bench/fastest-engines.yaml");
-        Run r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-feature-512",
+        CliRun r = run("bench-models", "--json", "--engines", "onnxruntime,openvino", "--models", "fr-feature-512",
                 "--precisions", "f32,int8,bf16", "--iterations", "5", "--warmup", "1", "--cosine-photos", "5",
                 "--photos", TestData.lfwImages().toString(), "--save", file.toString());
         assertThat(r.exit()).as(r.err()).isZero();

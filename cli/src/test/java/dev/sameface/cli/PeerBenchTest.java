@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.api.FaceException;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -15,12 +16,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code bench --peer}: the real Python peer (tools/peer, its venv made on first use by tools/peer/setup.sh; a
  * failure to make it fails these tests with the set-up command) against the Java pipeline on real LFW photos.
  */
+@Tag("slow") // needs the peer benchmark venv
 class PeerBenchTest {
     private static final Path TOOLS = Path.of(System.getProperty("sameface.tools", "../tools"));
 
     @Test
     void peerMatchesTheJavaPipelineOnLfwPhotos() throws Exception {
-        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
+        CliRun r = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "8", "--warmup", "1", "--peer", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode peer = Json.MAPPER.readTree(r.out()).get("peer");
         assertThat(peer.get("description").asText()).contains("onnxruntime 1.23.2").contains("cv2 threads 1").contains("denormals flushed");
@@ -56,7 +58,7 @@ class PeerBenchTest {
 
     @Test
     void peerRefusesAPipelineItDoesNotImplement() {
-        Cli r = Cli.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--flip-tta");
+        CliRun r = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--flip-tta");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).contains("--peer implements only the default pipeline").contains("flip-tta=true");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);

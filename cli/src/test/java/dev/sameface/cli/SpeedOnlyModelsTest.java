@@ -2,6 +2,7 @@ package dev.sameface.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -14,10 +15,11 @@ import static org.assertj.core.api.Assertions.within;
  * The generated, untrained iResNets: timed with GFLOP/s by bench-models, refused by every command that decides.
  * Needs iresnet50 generated at set-up: {@code ./sameface models fetch iresnet50} (or {@code models prepare}).
  */
+@Tag("slow") // needs the generated iResNet models
 class SpeedOnlyModelsTest {
     @Test
     void benchModelsReportsAchievedGflopsAndShareOfThePeak() throws Exception {
-        Cli r = Cli.run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--iterations", "2", "--warmup", "1",
+        CliRun r = CliRun.run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--iterations", "2", "--warmup", "1",
                 "--cosine-photos", "0", "--photos", TestData.lfwImages().toString(), "--no-save");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode root = Json.MAPPER.readTree(r.out());
@@ -35,7 +37,7 @@ class SpeedOnlyModelsTest {
     @Test
     void verifyRefusesAnUntrainedEmbedder() {
         String a = TestData.lfw("Colin_Powell", 1).toString();
-        Cli r = Cli.run("verify", "--set", "embedder.model=iresnet50", a, a);
+        CliRun r = CliRun.run("verify", "--set", "embedder.model=iresnet50", a, a);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).contains("iresnet50").contains("speed measurement only").doesNotContain("\tat ");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);

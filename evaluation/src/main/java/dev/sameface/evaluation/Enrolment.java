@@ -167,7 +167,7 @@ public final class Enrolment {
 
         /** @return seconds spent in the pipelines, summed over the workers */
         double execute(TemplateExtractor first, Supplier<? extends TemplateExtractor> more) {
-            String fingerprint = first.fingerprint();
+            String identity = first.identity();
             Thread writer = Thread.ofPlatform().name("sameface-enrol-writer").start(this::write);
             List<Thread> others = new ArrayList<>();
             for (int w = 2; w <= workers; w++) {
@@ -176,10 +176,10 @@ public final class Enrolment {
                     TemplateExtractor own = null;
                     try {
                         own = more.get();
-                        if (!fingerprint.equals(own.fingerprint())) {
+                        if (!identity.equals(own.identity())) {
                             throw new FaceException(ErrorCode.INTERNAL_ERROR, "pipeline " + worker + " of " + workers
-                                    + " has fingerprint '" + own.fingerprint() + "', pipeline 1 '" + fingerprint
-                                    + "': their templates cannot share a store");
+                                    + " has fingerprint '" + own.fingerprint() + "', pipeline 1 '" + first.fingerprint()
+                                    + "' (different identities): their templates cannot share a store");
                         }
                         work(own);
                     } catch (Throwable e) {

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs a protocol through one or more pipeline configurations: enrol every image once per fingerprint (through
+ * Runs a protocol through one or more pipeline configurations: enrol every image once per pipeline identity (through
  * the template store), score all pairs on the template matrix with each configuration's matcher, and compute the
- * FRVT metrics. Configurations with the same fingerprint share templates; so do later runs.
+ * FRVT metrics. Configurations with the same identity share templates; so do later runs.
  *
  * <p>The entry point is {@link #run(Request, Progress)}:
  * <pre>{@code
@@ -135,6 +135,9 @@ public final class Evaluation {
         Split split = Split.of(pairs);
         Images images = Images.of(pairs, accuracyPairs);
         Map<String, TemplateStore> stores = new HashMap<>();
+        // Counted before enrolment writes anything: a run that recomputes what an earlier sameface stored says so
+        // (console summary, report.md and result.json), instead of silently filling a new store.
+        String earlier = TemplateStore.earlierStores(options.storeDir()).message(options.storeDir());
         List<TemplateComparator> comparators = new ArrayList<>();
         Enrolment.Digests digests = new Enrolment.Digests();
         List<EvaluationResult.Configuration> results = new ArrayList<>();
@@ -154,7 +157,7 @@ public final class Evaluation {
                 split.genuineLeft.length, split.impostorLeft.length, pairs.genuineSubjectCount(), seed, pairs.folds(),
                 accuracyPairs == null ? null : accuracyPairs.name());
         return new EvaluationResult("sameface evaluate", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                protocol, options.targetFmrs(), results, new LinkedHashMap<>());
+                protocol, options.targetFmrs(), results, new LinkedHashMap<>(), earlier.isEmpty() ? List.of() : List.of(earlier));
     }
 
     /**
@@ -176,15 +179,17 @@ public final class Evaluation {
                                                   ConfigurationSpec spec, PairScoring scorer,
                                                   Map<String, TemplateStore> stores, Enrolment.Digests digests) {
         String fingerprint;
+        String identity;
         String description;
         Enrolment.Result enrolled;
         try (TemplateExtractor extractor = factory.open(spec)) {
             fingerprint = extractor.fingerprint();
+            identity = extractor.identity();
             description = extractor.describe();
-            TemplateStore store = stores.get(fingerprint);
+            TemplateStore store = stores.get(identity);
             if (store == null) {
-                store = TemplateStore.open(options.storeDir(), fingerprint);
-                stores.put(fingerprint, store);
+                store = TemplateStore.open(options.storeDir(), identity);
+                stores.put(identity, store);
             }
             enrolled = Enrolment.enrol(images.all, extractor, () -> factory.open(spec), options.threads(), store,
                     digests, progress, spec.label());
@@ -224,7 +229,7 @@ public final class Evaluation {
         }
         return new EvaluationResult.Configuration(spec.label(),
                 spec.configFile() == null ? "(built-in defaults)" : spec.configFile().toString(), spec.overrides(),
-                fingerprint, description, enrolled.stats(), genuine.length, impostor.length, scorer.name(), m.dimension(),
+                fingerprint, identity, description, enrolled.stats(), genuine.length, impostor.length, scorer.name(), m.dimension(),
                 seconds, seconds > 0 ? comparisons / seconds : 0, cpuSeconds, cpuSeconds > 0 ? comparisons / cpuSeconds : 0,
                 points, folds,
                 scores.det(options.detPoints()), scores.histogram(options.histogramBins()));

@@ -8,7 +8,11 @@ import java.util.Map;
  * the charts are drawn from.
  */
 public record EvaluationResult(String tool, String createdAt, Protocol protocol, List<Double> targetFmrs,
-                               List<Configuration> configurations, Map<String, String> files) {
+                               List<Configuration> configurations, Map<String, String> files, List<String> notes) {
+    /** @param notes what a reader must know about the run, e.g. template stores of an earlier sameface not reused */
+    public EvaluationResult {
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
 
     /**
      * @param genuineSubjects people who own at least one genuine pair (0 when the protocol names nobody)
@@ -20,6 +24,8 @@ public record EvaluationResult(String tool, String createdAt, Protocol protocol,
     }
 
     /**
+     * @param fingerprint            short name of the pipeline identity (embedding space / identity hash prefix)
+     * @param identity               the pipeline identity's canonical text: every fact that decides a template
      * @param scoringKernel          what scored: the dot-product kernel (cosine) or the configured matcher plugin
      * @param dimension              template vector length
      * @param comparisonsPerSecond   genuine + impostor comparisons per second of wall time, one thread
@@ -27,7 +33,7 @@ public record EvaluationResult(String tool, String createdAt, Protocol protocol,
      * @param lfwAccuracy            10-fold accuracy when the protocol has folds, else null
      */
     public record Configuration(String label, String configFile, Map<String, String> overrides, String fingerprint,
-                                String description, Enrolment.Stats templates, int genuine, int impostors,
+                                String identity, String description, Enrolment.Stats templates, int genuine, int impostors,
                                 String scoringKernel, int dimension, double scoringSeconds, double comparisonsPerSecond,
                                 double scoringCpuSeconds, double comparisonsPerCpuSecond,
                                 List<OperatingPoint> operatingPoints, FoldAccuracy lfwAccuracy,

@@ -23,13 +23,9 @@ public final class PipelineExtractorFactory implements ExtractorFactory {
     /** Adapts a pipeline; closes it on close. */
     public static final class PipelineExtractor implements TemplateExtractor {
         private final FacePipeline pipeline;
-        private final String storeKey;
 
         public PipelineExtractor(FacePipeline pipeline) {
             this.pipeline = pipeline;
-            // The pipeline's fingerprint leaves out the engine (engines agree to 1e-4), but comparing engines is a
-            // job of this tool: keying the store on the description too keeps each engine's templates apart.
-            this.storeKey = pipeline.fingerprint() + " | " + pipeline.describe();
         }
 
         public FacePipeline pipeline() {
@@ -42,8 +38,14 @@ public final class PipelineExtractorFactory implements ExtractorFactory {
         }
 
         @Override
+        public String identity() {
+            // Names each engine as resolved (comparing engines is a job of this tool), never describe()'s text.
+            return pipeline.identity().canonicalText();
+        }
+
+        @Override
         public String fingerprint() {
-            return storeKey;
+            return pipeline.fingerprint();
         }
 
         @Override

@@ -72,6 +72,7 @@ public final class ReportWriter {
                         c.lfwAccuracy().accuracy().length, 100 * c.lfwAccuracy().mean(), 100 * c.lfwAccuracy().std()));
             }
         }
+        r.notes().forEach(n -> sb.append(String.format(Locale.ROOT, "%nNote: %s%n", n)));
         sb.append(String.format(Locale.ROOT, "%nReport: %s%n", out.resolve("report.md")));
         return sb.toString();
     }
@@ -92,7 +93,9 @@ public final class ReportWriter {
         if (p.accuracyPairs() != null) {
             md.append("- Accuracy protocol: ").append(p.accuracyPairs()).append(" (same templates)\n");
         }
-        md.append("- Run at: ").append(r.createdAt()).append("\n\n");
+        md.append("- Run at: ").append(r.createdAt()).append("\n");
+        r.notes().forEach(n -> md.append("- Note: ").append(n).append('\n'));
+        md.append('\n');
 
         md.append("## Configurations\n\n");
         md.append("| configuration | config | overrides | templates computed / reused | failed (FTE) | scoring |\n");
@@ -106,7 +109,7 @@ public final class ReportWriter {
         md.append('\n');
         for (EvaluationResult.Configuration c : r.configurations()) {
             md.append("Pipeline of **").append(c.label()).append("**: ").append(c.description())
-                    .append(" (fingerprint `").append(c.fingerprint().split(" \\| ")[0]).append("`)");
+                    .append(" (fingerprint `").append(c.fingerprint()).append("`)");
             if (c.templates().computed() > 0) {
                 Enrolment.Stats s = c.templates();
                 md.append(String.format(Locale.ROOT, "; enrolment %.1f ms per image in each pipeline (%,d images on %d %s, %.1f images/s)",

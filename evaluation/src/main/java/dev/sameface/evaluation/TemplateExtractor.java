@@ -17,7 +17,13 @@ public interface TemplateExtractor extends AutoCloseable {
      */
     Template extract(Path image);
 
-    /** Identifies detector, aligner, embedder model, TTA and engine; equal fingerprints give equal templates. */
+    /**
+     * Everything that decides a template, in a canonical form (for a pipeline, {@code PipelineIdentity#canonicalText()}):
+     * equal identities give equal templates; the template store is keyed by it.
+     */
+    String identity();
+
+    /** A short name of {@link #identity()} for reports. */
     String fingerprint();
 
     /** One line for reports. */

@@ -25,34 +25,38 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * Templates on disk, keyed by (SHA-256 of the image bytes, pipeline fingerprint): one append-only file per
- * fingerprint, so each image is enrolled once per pipeline and every later run (another matcher, threshold or
- * impostor sample) reads instead of computing.
+ * Templates on disk, keyed by (SHA-256 of the image bytes, pipeline identity): one append-only file per identity
+ * ({@code PipelineIdentity#canonicalText()}, never display text), so each image is enrolled once per pipeline and
+ * every later run (another matcher, threshold or impostor sample, a new {@code bench-models} measurement) reads
+ * instead of computing.
  * <pre>
- * header: "SFTS" | u16 version | u16 fingerprint length | fingerprint UTF-8 | u32 CRC-32 of the header
+ * header: "SFTS" | u16 version | u16 identity length | identity UTF-8 | u32 CRC-32 of the header
  * record: u32 payload length | 32-byte image SHA-256 | payload (TemplateCodec bytes) | u32 CRC-32 of the record
  * </pre>
  * Little-endian. A record is only trusted whole: on open, reading stops at the first short or corrupt record
  * (what a killed run leaves) and the file is cut back to the last good one, so an interrupted run resumes.
  * One process at a time: the file is locked while open. Not thread-safe: {@link Enrolment}'s workers hand their
- * templates to one writer thread, the only one that uses the store while they run.
+ * templates to one writer thread, the only one that uses the store while they run. Version 1 stores (keyed by an
+ * earlier sameface's fingerprint and description text, which changed with every bench-models run) are never read
+ * as if they matched: {@link #earlierStores} counts them so the run says how many records it does not reuse.
  */
 public final class TemplateStore implements AutoCloseable {
     private static final byte[] MAGIC = {'S', 'F', 'T', 'S'};
-    private static final int VERSION = 1;
+    /** 2: keyed by the canonical pipeline identity; 1 was keyed by fingerprint + describe() text. */
+    private static final int VERSION = 2;
     private static final int MAX_PAYLOAD = 1 << 24;
 
     private final Path file;
-    private final String fingerprint;
+    private final String identity;
     private final Map<String, Template> templates = new HashMap<>();
     private final long droppedBytes;
     private FileChannel channel;
     private FileLock lock;
     private int appended;
 
-    private TemplateStore(Path file, String fingerprint, FileChannel channel, FileLock lock, long droppedBytes) {
+    private TemplateStore(Path file, String identity, FileChannel channel, FileLock lock, long droppedBytes) {
         this.file = file;
-        this.fingerprint = fingerprint;
+        this.identity = identity;
         this.channel = channel;
         this.lock = lock;
         this.droppedBytes = droppedBytes;
@@ -63,19 +67,19 @@ public final class TemplateStore implements AutoCloseable {
         return SamefaceHome.resolve().resolve("templates");
     }
 
-    /** The file that holds the templates of one fingerprint inside {@code dir}. */
-    public static Path fileFor(Path dir, String fingerprint) {
-        String h = ImageDigest.hex(ImageDigest.sha256(fingerprint.getBytes(StandardCharsets.UTF_8)));
+    /** The file that holds the templates of one identity inside {@code dir}. */
+    public static Path fileFor(Path dir, String identity) {
+        String h = ImageDigest.hex(ImageDigest.sha256(identity.getBytes(StandardCharsets.UTF_8)));
         return dir.resolve("templates-" + h.substring(0, 20) + ".sfts");
     }
 
     /**
-     * Opens (creating if needed) the store of {@code fingerprint} in {@code dir}, reading what earlier runs wrote.
+     * Opens (creating if needed) the store of {@code identity} in {@code dir}, reading what earlier runs wrote.
      *
      * @throws FaceException IO_ERROR when the folder cannot be written or another process has the store open
      */
-    public static TemplateStore open(Path dir, String fingerprint) {
-        Path file = fileFor(dir, fingerprint);
+    public static TemplateStore open(Path dir, String identity) {
+        Path file = fileFor(dir, identity);
         FileChannel ch = null;
         try {
             Files.createDirectories(dir);
@@ -92,10 +96,10 @@ public final class TemplateStore implements AutoCloseable {
             TemplateStore store;
             long size = ch.size();
             if (size == 0) {
-                store = new TemplateStore(file, fingerprint, ch, lock, 0);
-                store.writeFully(header(fingerprint));
+                store = new TemplateStore(file, identity, ch, lock, 0);
+                store.writeFully(header(identity));
             } else {
-                store = load(file, fingerprint, ch, lock, size);
+                store = load(file, identity, ch, lock, size);
             }
             return store;
         } catch (IOException e) {
@@ -108,8 +112,8 @@ public final class TemplateStore implements AutoCloseable {
         }
     }
 
-    private static TemplateStore load(Path file, String fingerprint, FileChannel ch, FileLock lock, long size) throws IOException {
-        byte[] expectedHeader = header(fingerprint);
+    private static TemplateStore load(Path file, String identity, FileChannel ch, FileLock lock, long size) throws IOException {
+        byte[] expectedHeader = header(identity);
         Map<String, Template> read = new HashMap<>();
         long good;
         // The channel is positioned by reads through a stream that must not close it, so read via a fresh stream.
@@ -126,54 +130,111 @@ public final class TemplateStore implements AutoCloseable {
             if (!headerOk) {
                 if (size >= expectedHeader.length && startsWithMagic(file)) {
                     throw new FaceException(ErrorCode.IO_ERROR, "template store " + file
-                            + " does not belong to this pipeline fingerprint or is damaged; delete it to start afresh");
+                            + " does not belong to this pipeline identity or is damaged; delete it to start afresh");
                 }
                 // A run killed while writing the header: nothing to keep.
                 ch.truncate(0);
                 ch.position(0);
-                TemplateStore store = new TemplateStore(file, fingerprint, ch, lock, size);
+                TemplateStore store = new TemplateStore(file, identity, ch, lock, size);
                 store.writeFully(expectedHeader);
                 return store;
             }
-            good = expectedHeader.length;
-            byte[] lenBytes = new byte[4];
-            while (true) {
-                int n = in.readNBytes(lenBytes, 0, 4);
-                if (n < 4) {
-                    break;
-                }
-                int len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
-                if (len <= 0 || len > MAX_PAYLOAD || good + 4 + 32 + len + 4 > size) {
-                    break;
-                }
-                byte[] rest = new byte[32 + len + 4];
-                if (in.readNBytes(rest, 0, rest.length) < rest.length) {
-                    break;
-                }
-                CRC32 crc = new CRC32();
-                crc.update(lenBytes);
-                crc.update(rest, 0, 32 + len);
-                int stored = ByteBuffer.wrap(rest, 32 + len, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-                if (stored != (int) crc.getValue()) {
-                    break;
-                }
-                Template t;
-                try {
-                    t = TemplateCodec.decode(java.util.Arrays.copyOfRange(rest, 32, 32 + len));
-                } catch (FaceException e) {
-                    break;
-                }
-                read.put(ImageDigest.hex(java.util.Arrays.copyOf(rest, 32)), t);
-                good += 4 + 32 + len + 4;
-            }
+            good = readRecords(in, size, expectedHeader.length, (digest, t) -> read.put(ImageDigest.hex(digest), t));
         }
         if (good < size) {
             ch.truncate(good);
         }
         ch.position(good);
-        TemplateStore store = new TemplateStore(file, fingerprint, ch, lock, size - good);
+        TemplateStore store = new TemplateStore(file, identity, ch, lock, size - good);
         store.templates.putAll(read);
         return store;
+    }
+
+    /** Template stores in a folder that an earlier sameface wrote (another store version), and their records. */
+    public record EarlierStores(int files, long records) {
+        /** One line for the terminal and the report; empty when there are none. */
+        public String message(Path dir) {
+            return files == 0 ? "" : String.format(java.util.Locale.ROOT,
+                    "%d template store(s) in %s made by an earlier sameface, %,d records not reused (keyed by display text, "
+                            + "not the pipeline identity); delete the templates-*.sfts files of version 1 to reclaim the space",
+                    files, dir, records);
+        }
+    }
+
+    /** Counts the stores in {@code dir} whose version is not this one, and their whole records. */
+    public static EarlierStores earlierStores(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return new EarlierStores(0, 0);
+        }
+        int files = 0;
+        long records = 0;
+        try (var list = Files.newDirectoryStream(dir, "templates-*.sfts")) {
+            for (Path f : list) {
+                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
+                    byte[] magic = in.readNBytes(4);
+                    if (!java.util.Arrays.equals(magic, MAGIC)) {
+                        continue;
+                    }
+                    byte[] fixed = in.readNBytes(4);
+                    if (fixed.length < 4) {
+                        continue;
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(fixed).order(ByteOrder.LITTLE_ENDIAN);
+                    int version = Short.toUnsignedInt(b.getShort());
+                    int keyLength = Short.toUnsignedInt(b.getShort());
+                    if (version == VERSION || in.skipBytes(keyLength + 4) < keyLength + 4) {
+                        continue;
+                    }
+                    files++;
+                    long[] counted = {0};
+                    readRecords(in, Files.size(f), 4 + 4 + keyLength + 4, (digest, t) -> counted[0]++);
+                    records += counted[0];
+                }
+            }
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.IO_ERROR, "cannot list template stores in " + dir + ": " + e.getMessage(), e);
+        }
+        return new EarlierStores(files, records);
+    }
+
+    /**
+     * Reads whole records after a header of {@code headerLength} bytes, handing each to {@code sink}; stops at the
+     * first short or corrupt one. Returns the offset just after the last whole record.
+     */
+    private static long readRecords(DataInputStream in, long size, long headerLength,
+                                    java.util.function.BiConsumer<byte[], Template> sink) throws IOException {
+        long good = headerLength;
+        byte[] lenBytes = new byte[4];
+        while (true) {
+            int n = in.readNBytes(lenBytes, 0, 4);
+            if (n < 4) {
+                break;
+            }
+            int len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (len <= 0 || len > MAX_PAYLOAD || good + 4 + 32 + len + 4 > size) {
+                break;
+            }
+            byte[] rest = new byte[32 + len + 4];
+            if (in.readNBytes(rest, 0, rest.length) < rest.length) {
+                break;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(lenBytes);
+            crc.update(rest, 0, 32 + len);
+            int stored = ByteBuffer.wrap(rest, 32 + len, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (stored != (int) crc.getValue()) {
+                break;
+            }
+            Template t;
+            try {
+                t = TemplateCodec.decode(java.util.Arrays.copyOfRange(rest, 32, 32 + len));
+            } catch (FaceException e) {
+                break;
+            }
+            sink.accept(java.util.Arrays.copyOf(rest, 32), t);
+            good += 4 + 32 + len + 4;
+        }
+        return good;
     }
 
     private static boolean startsWithMagic(Path file) throws IOException {
@@ -182,10 +243,10 @@ public final class TemplateStore implements AutoCloseable {
         }
     }
 
-    private static byte[] header(String fingerprint) {
-        byte[] fp = fingerprint.getBytes(StandardCharsets.UTF_8);
+    private static byte[] header(String identity) {
+        byte[] fp = identity.getBytes(StandardCharsets.UTF_8);
         if (fp.length > 0xFFFF) {
-            throw new FaceException(ErrorCode.CONFIG_ERROR, "pipeline fingerprint is too long (" + fp.length + " bytes)");
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "pipeline identity is too long (" + fp.length + " bytes)");
         }
         ByteBuffer b = ByteBuffer.allocate(4 + 2 + 2 + fp.length + 4).order(ByteOrder.LITTLE_ENDIAN);
         b.put(MAGIC).putShort((short) VERSION).putShort((short) fp.length).put(fp);
@@ -253,8 +314,9 @@ public final class TemplateStore implements AutoCloseable {
         return file;
     }
 
-    public String fingerprint() {
-        return fingerprint;
+    /** The pipeline identity (canonical text) this store's templates were made by. */
+    public String identity() {
+        return identity;
     }
 
     private void ensureOpen() {

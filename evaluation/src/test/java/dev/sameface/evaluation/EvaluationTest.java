@@ -3,6 +3,7 @@ package dev.sameface.evaluation;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * ExtractorFactory, Progress)}, {@link Calibration}) on synthetic templates: store reuse, metrics wiring, reports,
  * charts. The commands over them are tested in the cli module, on real photos.
  */
+@Tag("slow") // over 30 s
 class EvaluationTest {
     @TempDir
     Path tmp;

@@ -3,6 +3,7 @@ package dev.sameface.evaluation;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Template;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Enrolment with N pipelines on N threads: the same templates and figures as one thread, a safe store, resume. */
+@Tag("slow") // enrols with several pipelines in parallel
 class ParallelEnrolmentTest {
     @TempDir
     Path tmp;
@@ -84,6 +86,11 @@ class ParallelEnrolmentTest {
                 Template t = inner.extract(image);
                 extracted.computeIfAbsent(image, k -> new AtomicInteger()).incrementAndGet();
                 return t;
+            }
+
+            @Override
+            public String identity() {
+                return inner.identity();
             }
 
             @Override
@@ -173,9 +180,9 @@ class ParallelEnrolmentTest {
         assertThat(c1.templates().threads()).isEqualTo(1);
 
         // Every template the same bit for bit...
-        assertThat(c2.fingerprint()).isEqualTo(c1.fingerprint());
-        try (TemplateStore s1 = TemplateStore.open(tmp.resolve("store-1"), c1.fingerprint());
-             TemplateStore s2 = TemplateStore.open(tmp.resolve("store-2"), c2.fingerprint())) {
+        assertThat(c2.identity()).isEqualTo(c1.identity());
+        try (TemplateStore s1 = TemplateStore.open(tmp.resolve("store-1"), c1.identity());
+             TemplateStore s2 = TemplateStore.open(tmp.resolve("store-2"), c2.identity())) {
             assertThat(s1.size()).isEqualTo(100);
             assertThat(s2.size()).isEqualTo(100);
             int faces = 0;
@@ -214,7 +221,7 @@ class ParallelEnrolmentTest {
         ConfigurationSpec spec = new ConfigurationSpec("default", null, Map.of());
 
         try (TemplateExtractor first = factory.open(spec);
-             TemplateStore store = TemplateStore.open(storeDir, first.fingerprint())) {
+             TemplateStore store = TemplateStore.open(storeDir, first.identity())) {
             assertThatThrownBy(() -> Enrolment.enrol(images, first, () -> factory.open(spec), 2, store,
                     new Enrolment.Digests(), Progress.silent(), "default"))
                     .isInstanceOf(FaceException.class)
@@ -281,7 +288,7 @@ class ParallelEnrolmentTest {
         Recording factory = new Recording(synthetic());
         ConfigurationSpec spec = new ConfigurationSpec("default", null, Map.of());
         try (TemplateExtractor first = factory.open(spec);
-             TemplateStore store = TemplateStore.open(tmp.resolve("store"), first.fingerprint());
+             TemplateStore store = TemplateStore.open(tmp.resolve("store"), first.identity());
              PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             Enrolment.enrol(images, first, () -> factory.open(spec), 2, store, new Enrolment.Digests(),
                     Progress.to(out), "default");
@@ -312,7 +319,7 @@ class ParallelEnrolmentTest {
     private static Enrolment.Result enrolAll(List<Path> images, Recording factory, Path storeDir, int threads) {
         ConfigurationSpec spec = new ConfigurationSpec("default", null, Map.of());
         try (TemplateExtractor first = factory.open(spec);
-             TemplateStore store = TemplateStore.open(storeDir, first.fingerprint())) {
+             TemplateStore store = TemplateStore.open(storeDir, first.identity())) {
             return Enrolment.enrol(images, first, () -> factory.open(spec), threads, store, new Enrolment.Digests(),
                     Progress.silent(), "default");
         }

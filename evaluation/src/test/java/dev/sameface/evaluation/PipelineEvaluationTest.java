@@ -47,7 +47,7 @@ class PipelineEvaluationTest {
         EvaluationResult.Configuration c = first.configurations().getFirst();
         assertThat(c.templates().computed()).isEqualTo(pairs.images().size());
         assertThat(c.templates().fte()).as("LFW photos each hold a face").isLessThanOrEqualTo(0.05);
-        assertThat(c.fingerprint()).as("the store key names the engine").contains("ONNX Runtime");
+        assertThat(c.identity()).as("the store key names the engine").contains("ONNX Runtime");
         assertThat(c.dimension()).isEqualTo(512);
         // Issue 2 asks >= 97% on a full fold; on these 60-pair folds hold it to 95%.
         assertThat(c.lfwAccuracy().mean()).isGreaterThanOrEqualTo(0.95);
@@ -62,7 +62,7 @@ class PipelineEvaluationTest {
         assertThat(c2.lfwAccuracy().accuracy()).isEqualTo(c.lfwAccuracy().accuracy());
 
         // The matrix scores are the pipeline's own similarity.
-        try (TemplateStore s = TemplateStore.open(store, c.fingerprint());
+        try (TemplateStore s = TemplateStore.open(store, c.identity());
              PipelineExtractorFactory.PipelineExtractor ex = (PipelineExtractorFactory.PipelineExtractor)
                      new PipelineExtractorFactory().open(spec)) {
             FacePipeline pipeline = ex.pipeline();

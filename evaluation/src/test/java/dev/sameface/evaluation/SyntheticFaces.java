@@ -71,6 +71,11 @@ final class SyntheticFaces {
         }
 
         @Override
+        public String identity() {
+            return fingerprint;
+        }
+
+        @Override
         public String fingerprint() {
             return fingerprint;
         }

@@ -33,6 +33,13 @@ final class Engines {
     private final Map<String, MeasuredEngines.Choice> autoChoices = new LinkedHashMap<>();
     /** Per stage, the precision its models run in and why. */
     private final Map<String, PrecisionChoice> precisions = new LinkedHashMap<>();
+    /** Per stage, the models it loaded ({@code <stage>/<id>}) and the SHA-256 of the weights run. */
+    private final Map<String, String> loadedModels = new java.util.TreeMap<>();
+    /** Per stage, its plugin, model and resolved options ({@code plugin}, {@code model}, {@code option.<name>}). */
+    private final Map<String, Map<String, String>> stageFacts = new java.util.TreeMap<>();
+    /** Per stage, the engine its models run on. */
+    private final Map<String, InferenceEngine> stageEngines = new java.util.TreeMap<>();
+    private final String denormals;
     private MeasuredEngines measured;
 
     /** The precision a stage runs in, and why ({@code describe()} prints it). */
@@ -43,6 +50,7 @@ final class Engines {
         this.registry = registry;
         this.options = new EngineOptions(config.threads(), config.threads(), config.engineOptions());
         this.resources = resources;
+        this.denormals = dev.sameface.api.engine.Denormals.of(options).value();
     }
 
     /**
@@ -87,6 +95,7 @@ final class Engines {
         }
         InferenceEngine engine = choice.precision() == Precision.BF16 ? createBf16(provider) : create(provider);
         ModelSource source;
+        stageEngines.putIfAbsent(stage, engine);
         if (choice.precision() == Precision.INT8) {
             if (!engine.formats().contains(ModelFormat.ONNX)) {
                 throw new FaceException(ErrorCode.CONFIG_ERROR, stage + ": engine " + provider.name() + " cannot run int8: it loads "
@@ -94,8 +103,10 @@ final class Engines {
                         + "onnxruntime, openvino or djl-onnxruntime, or this stage in f32");
             }
             source = cache.int8Source(modelId);
+            loadedModels.put(stage + "/" + modelId, "int8:" + cache.int8Sidecar(modelId).sha256());
         } else {
             source = cache.source(modelId);
+            loadedModels.put(stage + "/" + modelId, source.sha256());
         }
         return engine.load(source);
     }
@@ -146,6 +157,29 @@ final class Engines {
     private InferenceEngine createBf16(InferenceEngineProvider provider) {
         return live.computeIfAbsent(provider.name() + "[bf16]",
                 n -> resources.register(provider.create(options.withProperties(Map.of("precision", Precision.BF16.id())))));
+    }
+
+    /**
+     * The pipeline's identity from what was resolved: models and their weights, each model stage's engine (name,
+     * version and settings as it describes itself, never the measurement that chose it) and precision.
+     */
+    /** Records a stage as its plugin resolved it: what {@link #identity} names besides the models and engines. */
+    synchronized void stage(String stage, String plugin, String modelId, Map<String, String> resolvedOptions) {
+        Map<String, String> facts = new java.util.TreeMap<>();
+        facts.put("plugin", plugin);
+        if (modelId != null) {
+            facts.put("model", modelId);
+        }
+        resolvedOptions.forEach((k, v) -> facts.put("option." + k, v));
+        stageFacts.put(stage, facts);
+    }
+
+    synchronized PipelineIdentity identity(PipelineConfig config) {
+        Map<String, String> engineByStage = new java.util.TreeMap<>();
+        stageEngines.forEach((stage, e) -> engineByStage.put(stage, e.name() + " | " + e.description()));
+        Map<String, String> precisionByStage = new java.util.TreeMap<>();
+        precisions.forEach((stage, p) -> precisionByStage.put(stage, p.precision().id()));
+        return PipelineIdentity.of(config, stageFacts, loadedModels, engineByStage, precisionByStage, denormals);
     }
 
     /** The precision a stage's models run in (f32 for a stage that loaded none). */

@@ -14,7 +14,6 @@ import dev.sameface.api.Template;
 import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.image.ImageDecoder;
-import dev.sameface.pipeline.models.Sha256;
 import jakarta.inject.Inject;
 
 import java.nio.file.Path;
@@ -37,6 +36,7 @@ public final class FacePipeline implements AutoCloseable {
     private final Resources resources;
     private final FaceSelection selection;
     private final ImageDecoder decoder = ImageDecoder.DEFAULT;
+    private final PipelineIdentity identity;
     private final String fingerprint;
     private volatile boolean closed;
 
@@ -58,25 +58,8 @@ public final class FacePipeline implements AutoCloseable {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "aligner crop size " + size + " does not match the embedder's input "
                     + embedder.cropSize());
         }
-        // Everything that changes a template's vector, the engines included: they agree to 1e-4 (the parity suite),
-        // which keeps their templates comparable, but an evaluation comparing engines must not mix them.
-        String recipe = config.detector() + "|" + config.aligner() + "|" + config.embedder().options() + "|" + config.faceSelection()
-                + "|" + engines.resolved("detector", config.engineFor(config.detector()))
-                + "|" + engines.resolved("embedder", config.engineFor(config.embedder())) + "|" + config.engineOptions()
-                + precisionRecipe(engines);
-        this.fingerprint = embedder.fingerprint() + "/" + Sha256.of(recipe.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
-    }
-
-    /** Non-f32 precisions change the vectors; f32 adds nothing, so f32 fingerprints stay what they were. */
-    private static String precisionRecipe(Engines engines) {
-        StringBuilder sb = new StringBuilder();
-        for (String stage : List.of("detector", "embedder")) {
-            var p = engines.precision(stage).precision();
-            if (p != dev.sameface.pipeline.config.Precision.F32) {
-                sb.append("|").append(stage).append(" precision ").append(p);
-            }
-        }
-        return sb.toString();
+        this.identity = engines.identity(config);
+        this.fingerprint = identity.fingerprint(embedder.fingerprint());
     }
 
     /** The precision a stage's models run in ({@code f32}, {@code bf16} or {@code int8}; {@code auto} resolved). */
@@ -94,7 +77,15 @@ public final class FacePipeline implements AutoCloseable {
         return embedder.fingerprint();
     }
 
-    /** Everything that changes a template: the embedder's fingerprint plus the detector/aligner/TTA/engine recipe. */
+    /**
+     * Everything that changes a template, resolved and in canonical form: stores, caches and reports key on this,
+     * never on {@link #describe()}, whose text carries when and why {@code auto} chose an engine.
+     */
+    public PipelineIdentity identity() {
+        return identity;
+    }
+
+    /** For people and file names: the embedder's fingerprint plus the first 12 hex digits of {@link #identity()}'s hash. */
     public String fingerprint() {
         return fingerprint;
     }

@@ -38,6 +38,7 @@ final class PipelineStageContext implements StageContext {
             throw new FaceException(ErrorCode.CONFIG_ERROR, stage + " plugin '" + provider.name() + "' needs a 'model'; known models: "
                     + String.join(", ", new java.util.TreeSet<>(cache.manifest().models().keySet())));
         }
+        engines.stage(stage, provider.name(), modelId, options.asMap());
     }
 
     @Override

@@ -84,7 +84,7 @@ public final class Pipelines {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "embedder plugin '" + config.embedder().plugin()
                     + "' needs a 'model' to say which embedding space templates belong to");
         }
-        return model + "@" + cache.manifest().model(model).sha256().substring(0, 16);
+        return dev.sameface.api.engine.ModelSource.fingerprint(model, cache.manifest().model(model).sha256());
     }
 
     /** The configuration's template protection: a key file's MAC (and encryption), or none. */

@@ -3,6 +3,7 @@ package dev.sameface.pipeline;
 import dev.sameface.api.Template;
 import dev.sameface.pipeline.testing.LfwPairs;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * applied to fold 1, which must reach 97%. This enrols the ~7,700 images of pairs.txt once (a few minutes).
  * Failed templates count as non-matches.
  */
+@Tag("slow") // enrols LFW fold 1 (600 pairs), about 3.5 min
 class LfwFirstFoldAccuracyTest {
     @Test
     void defaultPipelineReaches97PercentOnFold1() {

@@ -10,6 +10,7 @@ import dev.sameface.pipeline.models.QuantisedSidecar;
 import dev.sameface.pipeline.registry.CpuFeatures;
 import dev.sameface.pipeline.registry.MeasuredEngines;
 import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@code precision: f32 | bf16 | int8 | auto} on real models: what runs, what is refused and why, and how
  * {@code auto} follows bench-models' record. Needs the gated int8 copy: {@code ./sameface models prepare --precision int8 fr-feature-512}.
  */
+@Tag("slow") // needs the gated int8 copy (a quantise step at set-up)
 class PrecisionTest {
     private static final String ID = "fr-feature-512";
     private static final Path PHOTO = TestData.lfw("George_W_Bush", 1);

@@ -27,6 +27,20 @@ public record ModelSource(String id, String sha256, Map<ModelFormat, Path> files
         return new ModelSource(id, sha256, Map.of(ModelFormat.ONNX, file), List.of());
     }
 
+    /**
+     * The name of an embedding space, {@code <model id>@<first 16 hex digits of the weights' SHA-256>}: the one rule
+     * that templates carry (see {@link dev.sameface.api.Template}), so that an embedder and a reader of the manifest
+     * compute the same name.
+     */
+    public static String fingerprint(String id, String sha256) {
+        return id + "@" + sha256.substring(0, 16);
+    }
+
+    /** {@link #fingerprint(String, String)} of this model. */
+    public String fingerprint() {
+        return fingerprint(id, sha256);
+    }
+
     public Optional<Path> file(ModelFormat format) {
         return Optional.ofNullable(files.get(format));
     }

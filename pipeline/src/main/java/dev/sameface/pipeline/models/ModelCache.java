@@ -1,12 +1,11 @@
 package dev.sameface.pipeline.models;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.SamefaceHome;
 import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.api.engine.ModelSource;
+import dev.sameface.torchscript.TorchScriptSidecar;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,19 +79,12 @@ public final class ModelCache {
         List<String> outputNames = List.of();
         Path dir = home.resolve("models").resolve(id);
         Path pt = dir.resolve(id + ".pt");
-        Path sidecar = dir.resolve(id + ".pt.json");
+        Path sidecar = TorchScriptSidecar.pathFor(pt);
         if (Files.isRegularFile(pt) && Files.isRegularFile(sidecar)) {
-            try {
-                JsonNode meta = new ObjectMapper().readTree(sidecar.toFile());
-                if (entry.sha256().equals(meta.path("source_sha256").asText())) {
-                    files.put(ModelFormat.TORCHSCRIPT, pt);
-                    List<String> names = new ArrayList<>();
-                    meta.path("output_names").forEach(n -> names.add(n.asText()));
-                    outputNames = names;
-                }
-            } catch (IOException e) {
-                throw new FaceException(ErrorCode.MODEL_MISSING, "TorchScript sidecar " + sidecar + " is unreadable ("
-                        + e.getMessage() + "); delete it and run: ./sameface models prepare", e);
+            TorchScriptSidecar meta = TorchScriptSidecar.read(sidecar, id);
+            if (entry.sha256().equals(meta.sourceSha256())) {
+                files.put(ModelFormat.TORCHSCRIPT, pt);
+                outputNames = meta.outputNames();
             }
         }
         return new ModelSource(id, entry.sha256(), files, outputNames);

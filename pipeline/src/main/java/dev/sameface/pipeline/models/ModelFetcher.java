@@ -175,7 +175,7 @@ public final class ModelFetcher {
     public static final String RUNTIME_FILE_LIST = ".files.sha256";
 
     public static Path runtimeDir(Path home, String id, String version) {
-        return home.resolve("runtimes").resolve(id + "-" + version);
+        return dev.sameface.api.SamefaceHome.runtime(home, id, version);
     }
 
     private Path download(ModelManifest.Source src, Path work) {

@@ -57,6 +57,16 @@ public final class EngineRegistry {
         return p;
     }
 
+    /**
+     * The order in which engines that one process uses must be created: lowest rank first, because DJL's
+     * OnnxRuntime engine must create ONNX Runtime's process-wide environment before engine onnxruntime does (the
+     * other way round, DJL fails; see each provider's availability). {@code auto} is ranked as the engine it
+     * resolves to; an unknown name fails as in {@link #get}.
+     */
+    public List<String> creationOrder(java.util.Collection<String> names) {
+        return names.stream().sorted(Comparator.comparingInt(n -> find(n).orElseGet(() -> get(n)).rank())).toList();
+    }
+
     /** The provider of that name when it is on the class path, whether available or not; never throws. */
     public Optional<InferenceEngineProvider> find(String name) {
         return Optional.ofNullable(name == null ? null : providers.get(name));
