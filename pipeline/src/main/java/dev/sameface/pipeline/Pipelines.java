@@ -84,7 +84,12 @@ public final class Pipelines {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "embedder plugin '" + config.embedder().plugin()
                     + "' needs a 'model' to say which embedding space templates belong to");
         }
-        return dev.sameface.api.engine.ModelSource.fingerprint(model, cache.manifest().model(model).sha256());
+        // The provider names the space, as its embedder would: options that change the input preparation change it.
+        var provider = stages.embedder(config.embedder().plugin());
+        var entry = cache.manifest().model(model);
+        var options = dev.sameface.api.StageOptions.of(StageSettingsCheck.label("embedder", provider), provider.optionSpecs(),
+                config.embedder().options());
+        return provider.embeddingSpace(model, entry.sha256(), entry.spec(model), options);
     }
 
     /** The configuration's template protection: a key file's MAC (and encryption), or none. */

@@ -30,7 +30,11 @@ public final class ArcFaceEmbedder implements Embedder {
     // The input tensor, refilled per crop: this stage is used by one thread at a time.
     private final TensorPacker input;
 
-    public ArcFaceEmbedder(String modelId, String sha256, CompiledModel model, ModelSpec spec, boolean flipTta) {
+    /**
+     * @param embeddingSpace the name of the space its vectors live in, {@link dev.sameface.api.engine.ModelSource#fingerprint(String, String,
+     *                       ModelSpec, ModelSpec)} of the weights and the input preparation {@code spec}
+     */
+    public ArcFaceEmbedder(String modelId, String embeddingSpace, CompiledModel model, ModelSpec spec, boolean flipTta) {
         this.modelId = modelId;
         this.model = model;
         this.spec = spec;
@@ -45,8 +49,8 @@ public final class ArcFaceEmbedder implements Embedder {
         if (spec.width() <= 0 || spec.width() != spec.height()) {
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "embedder model " + modelId + " must declare a square input size in the manifest");
         }
-        // Only the weights define the embedding space; TTA and engine do not, so their templates stay comparable.
-        this.fingerprint = modelId + "@" + sha256.substring(0, 16);
+        // The weights and the input preparation define the space; TTA and engine do not, so their templates stay comparable.
+        this.fingerprint = embeddingSpace;
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.sameface.api.MatcherProvider;
 import dev.sameface.api.OptionSpec;
 import dev.sameface.api.StageContext;
 import dev.sameface.api.StageOptions;
+import dev.sameface.api.engine.ModelSource;
 import dev.sameface.api.engine.ModelSpec;
 
 import java.util.List;
@@ -192,14 +193,25 @@ public final class Providers {
         @Override
         public Embedder create(StageContext ctx) {
             StageOptions o = ctx.options();
-            ModelSpec s = ctx.modelSpec(ctx.modelId());
-            // Overrides exist to measure what the weights expect (docs/models.md); the manifest holds the answer.
+            ModelSpec manifest = ctx.modelSpec(ctx.modelId());
+            ModelSpec spec = prepared(manifest, o);
+            String space = ModelSource.fingerprint(ctx.modelId(), ctx.modelSha256(ctx.modelId()), manifest, spec);
+            return new ArcFaceEmbedder(ctx.modelId(), space, ctx.loadModel(ctx.modelId()), spec, o.flag("flip-tta"));
+        }
+
+        /** Flip TTA averages two vectors of the same space, so it keeps the space; colour order, mean and scale do not. */
+        @Override
+        public String embeddingSpace(String modelId, String sha256, ModelSpec manifestSpec, StageOptions options) {
+            return ModelSource.fingerprint(modelId, sha256, manifestSpec, prepared(manifestSpec, options));
+        }
+
+        /** The input preparation these options ask for. Overrides exist to measure what the weights expect (docs/models.md); the manifest holds the answer. */
+        private static ModelSpec prepared(ModelSpec s, StageOptions o) {
             ModelSpec.ColorOrder color = "manifest".equalsIgnoreCase(o.string("color-order")) ? s.colorOrder()
                     : parseColor(o.string("color-order"));
             double mean = "manifest".equalsIgnoreCase(o.string("mean")) ? s.mean() : o.number("mean");
             double scale = "manifest".equalsIgnoreCase(o.string("scale")) ? s.scale() : o.number("scale");
-            ModelSpec spec = new ModelSpec(s.id(), color, mean, scale, s.layout(), s.width(), s.height());
-            return new ArcFaceEmbedder(ctx.modelId(), ctx.modelSha256(ctx.modelId()), ctx.loadModel(ctx.modelId()), spec, o.flag("flip-tta"));
+            return new ModelSpec(s.id(), color, mean, scale, s.layout(), s.width(), s.height());
         }
 
         private static ModelSpec.ColorOrder parseColor(String v) {

@@ -36,6 +36,23 @@ public record ModelSource(String id, String sha256, Map<ModelFormat, Path> files
         return id + "@" + sha256.substring(0, 16);
     }
 
+    /**
+     * The embedding space of a model whose input is prepared as {@code used} says, where its manifest says
+     * {@code manifest}: {@link #fingerprint(String, String)} when they agree on what changes the vector (colour order,
+     * mean, scale, layout), else that name followed by {@code ~} and the preparation actually used, e.g.
+     * {@code fr-feature-512@87aacdfe57510db2~RGB,mean=0.0,scale=1.0,NCHW}. The same weights fed differently give
+     * vectors in another space: templates of the two must be refused, never compared (issue: a photo scored
+     * against itself at -0.076 after a mean/scale override).
+     */
+    public static String fingerprint(String id, String sha256, ModelSpec manifest, ModelSpec used) {
+        String base = fingerprint(id, sha256);
+        if (used.colorOrder() == manifest.colorOrder() && Double.compare(used.mean(), manifest.mean()) == 0
+                && Double.compare(used.scale(), manifest.scale()) == 0 && used.layout() == manifest.layout()) {
+            return base;
+        }
+        return base + "~" + used.colorOrder() + ",mean=" + used.mean() + ",scale=" + used.scale() + "," + used.layout();
+    }
+
     /** {@link #fingerprint(String, String)} of this model. */
     public String fingerprint() {
         return fingerprint(id, sha256);
