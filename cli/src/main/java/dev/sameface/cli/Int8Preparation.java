@@ -1,5 +1,6 @@
 package dev.sameface.cli;
 
+import dev.sameface.pipeline.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sameface.api.AlignedFace;
@@ -17,9 +18,7 @@ import dev.sameface.pipeline.models.QuantisedSidecar;
 import dev.sameface.pipeline.models.Sha256;
 import dev.sameface.pipeline.registry.CpuFeatures;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -173,25 +172,29 @@ final class Int8Preparation {
     /** Every k-th calibration person's aligned crop, as the embedder's input tensor, appended as raw f32. */
     private int writeCalibration(String id, List<Path> people, int wanted, ModelSpec spec, Path file) throws IOException {
         int step = Math.max(1, people.size() / Math.max(1, wanted));
-        int n = 0;
+        int[] written = {0};
         PipelineConfig f32 = PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id));
-        try (FacePipeline pipeline = Pipelines.create(f32);
-             OutputStream os = new BufferedOutputStream(Files.newOutputStream(file))) {
-            for (int i = 0; i < people.size() && n < wanted; i += step) {
-                Optional<AlignedFace> face = pipeline.alignedSubject(photos(people.get(i)).getFirst());
-                if (face.isEmpty()) {
-                    continue;
+        try (FacePipeline pipeline = Pipelines.create(f32)) {
+            AtomicFiles.write(file, os -> {
+                int n = 0;
+                for (int i = 0; i < people.size() && n < wanted; i += step) {
+                    Optional<AlignedFace> face = pipeline.alignedSubject(photos(people.get(i)).getFirst());
+                    if (face.isEmpty()) {
+                        continue;
+                    }
+                    Image crop = face.get().crop();
+                    // Exactly the embedder's own preparation of its crop (ArcFaceEmbedder).
+                    Tensor t = ImageOps.toTensor(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height(), spec);
+                    float[] values = t.toArray();
+                    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    b.asFloatBuffer().put(values);
+                    os.write(b.array());
+                    n++;
                 }
-                Image crop = face.get().crop();
-                // Exactly the embedder's own preparation of its crop (ArcFaceEmbedder).
-                Tensor t = ImageOps.toTensor(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height(), spec);
-                float[] values = t.toArray();
-                ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(values);
-                os.write(b.array());
-                n++;
-            }
+                written[0] = n;
+            });
         }
+        int n = written[0];
         out.printf(Locale.ROOT, "%s: %d aligned calibration crops -> %s%n", id, n, file);
         if (n < 64) {
             throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "only " + n + " calibration crops could be made; need at least 64");
@@ -223,7 +226,7 @@ final class Int8Preparation {
         Path outDir = work.resolve("gate");
         // The f32 configuration with this embedder; the int8 one is the same plus its precision.
         Path config = work.resolve("gate-f32.yaml");
-        Files.writeString(config, PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id)).toYaml());
+        AtomicFiles.writeString(config, PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id)).toYaml());
         String fmr = String.format(Locale.ROOT, "%.0e", TARGET_FMR);
         String previous = System.setProperty(QuantisedSidecar.CANDIDATE_PROPERTY, id);
         int code;

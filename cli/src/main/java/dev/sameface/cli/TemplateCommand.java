@@ -1,7 +1,6 @@
 package dev.sameface.cli;
 
-import dev.sameface.api.ErrorCode;
-import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.files.AtomicFiles;
 import dev.sameface.api.TemplateCodec;
 import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.FacePipeline;
@@ -12,10 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 @Command(name = "template", description = {"Enrol one photo into a template file (versioned binary format).",
@@ -41,13 +37,7 @@ final class TemplateCommand implements Callable<Integer> {
         try (FacePipeline p = Pipelines.create(pipeline.resolve())) {
             Enrolment e = p.enrol(image);
             byte[] bytes = TemplateCodec.encode(e.template());
-            try {
-                Path tmp = output.toAbsolutePath().resolveSibling(output.getFileName() + ".tmp");
-                Files.write(tmp, bytes);
-                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException ex) {
-                throw new FaceException(ErrorCode.IO_ERROR, "cannot write " + output + ": " + ex.getMessage(), ex);
-            }
+            AtomicFiles.write(output, bytes);
             var out = spec.commandLine().getOut();
             if (json) {
                 var n = Json.enrolment(image.toString(), e);
