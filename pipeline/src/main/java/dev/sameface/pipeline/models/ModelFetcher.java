@@ -98,7 +98,8 @@ public final class ModelFetcher {
         try {
             Path archive = download(r.source(), work);
             String sha = Sha256.of(archive);
-            if (r.source().archiveSha256() != null && !r.source().archiveSha256().equals(sha)) {
+            // The manifest check already requires archive-sha256; a null here is refused all the same.
+            if (!sha.equals(r.source().archiveSha256())) {
                 throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "runtime " + id + ": " + archive.getFileName() + " has sha256 "
                         + sha + " but the manifest says " + r.source().archiveSha256());
             }
@@ -121,7 +122,7 @@ public final class ModelFetcher {
     }
 
     public static Path runtimeDir(Path home, String id, String version) {
-        return home.resolve("runtimes").resolve(id + "-" + version);
+        return ModelCache.inside(home.resolve("runtimes"), id + "-" + version);
     }
 
     private Path download(ModelManifest.Source src, Path work) {

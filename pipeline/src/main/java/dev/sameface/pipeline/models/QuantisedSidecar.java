@@ -87,7 +87,7 @@ public record QuantisedSidecar(int format, String precision, String sourceSha256
 
     /** {@code <home>/models/<id>/<id>.int8.onnx}. */
     public static Path modelFile(Path home, String id) {
-        return home.resolve("models").resolve(id).resolve(id + ".int8.onnx");
+        return ModelCache.inside(home.resolve("models"), id, id + ".int8.onnx");
     }
 
     public static Path sidecarFile(Path model) {
