@@ -1,6 +1,7 @@
 package dev.sameface.cli;
 
 import dev.sameface.pipeline.files.AtomicFiles;
+import dev.sameface.pipeline.models.ChildProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sameface.api.AlignedFace;
@@ -137,18 +138,20 @@ final class Int8Preparation {
         Path candidate = QuantisedSidecar.modelFile(cache.home(), id);
         Path sidecar = QuantisedSidecar.sidecarFile(candidate);
         Files.deleteIfExists(sidecar);
-        Process p = new ProcessBuilder("bash", tools.resolve("quantize").resolve("prepare.sh").toString(), cache.home().toString(),
-                id, source.toString(), candidate.toString(), calibration.toString(), "3," + spec.height() + "," + spec.width())
-                .redirectErrorStream(true).start();
         String lastLine = "";
-        try (var r = p.inputReader()) {
-            for (String line; (line = r.readLine()) != null; ) {
-                out.println("  " + line);
-                lastLine = line;
+        try (ChildProcess child = ChildProcess.start(new ProcessBuilder("bash", tools.resolve("quantize").resolve("prepare.sh").toString(),
+                cache.home().toString(), id, source.toString(), candidate.toString(), calibration.toString(),
+                "3," + spec.height() + "," + spec.width()).redirectErrorStream(true))) {
+            Process p = child.process();
+            try (var r = p.inputReader()) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    out.println("  " + line);
+                    lastLine = line;
+                }
             }
-        }
-        if (p.waitFor() != 0) {
-            throw new FaceException(ErrorCode.FETCH_FAILED, "quantising " + id + " failed (exit " + p.exitValue() + "); see its output above");
+            if (p.waitFor() != 0) {
+                throw new FaceException(ErrorCode.FETCH_FAILED, "quantising " + id + " failed (exit " + p.exitValue() + "); see its output above");
+            }
         }
         JsonNode q = new ObjectMapper().readTree(lastLine);
         String cpu = CpuFeatures.current().model();
