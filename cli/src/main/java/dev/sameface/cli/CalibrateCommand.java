@@ -78,6 +78,7 @@ final class CalibrateCommand implements Callable<Integer> {
             n.set("operating_point", Json.MAPPER.valueToTree(r.operatingPoint()));
             n.put("fte", r.fte());
             n.put("config_file", r.configFile().toString());
+            n.put("lost_records", r.templates().lostRecords());
             w.println(Json.write(n));
         } else {
             w.println(r.summary());

@@ -2,6 +2,7 @@ package dev.sameface.cli;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.models.ChildProcess;
 import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.models.ModelManifest;
 
@@ -39,9 +40,8 @@ final class Generated {
         }
         try {
             // Its output goes where ours goes: one to two minutes of progress lines.
-            Process p = new ProcessBuilder(List.of("bash", script.toString(), cache.home().toString(), id, String.valueOf(src.seed())))
-                    .inheritIO().start();
-            int code = p.waitFor();
+            int code = ChildProcess.run(new ProcessBuilder(List.of("bash", script.toString(), cache.home().toString(), id,
+                    String.valueOf(src.seed()))).inheritIO());
             if (code != 0) {
                 throw new FaceException(ErrorCode.FETCH_FAILED, "generating " + id + " failed (exit " + code + "); see its output above");
             }

@@ -1,5 +1,7 @@
 package dev.sameface.cli;
 
+import dev.sameface.pipeline.files.AtomicFiles;
+import dev.sameface.pipeline.models.ChildProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sameface.api.AlignedFace;
@@ -17,9 +19,7 @@ import dev.sameface.pipeline.models.QuantisedSidecar;
 import dev.sameface.pipeline.models.Sha256;
 import dev.sameface.pipeline.registry.CpuFeatures;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -138,18 +138,20 @@ final class Int8Preparation {
         Path candidate = QuantisedSidecar.modelFile(cache.home(), id);
         Path sidecar = QuantisedSidecar.sidecarFile(candidate);
         Files.deleteIfExists(sidecar);
-        Process p = new ProcessBuilder("bash", tools.resolve("quantize").resolve("prepare.sh").toString(), cache.home().toString(),
-                id, source.toString(), candidate.toString(), calibration.toString(), "3," + spec.height() + "," + spec.width())
-                .redirectErrorStream(true).start();
         String lastLine = "";
-        try (var r = p.inputReader()) {
-            for (String line; (line = r.readLine()) != null; ) {
-                out.println("  " + line);
-                lastLine = line;
+        try (ChildProcess child = ChildProcess.start(new ProcessBuilder("bash", tools.resolve("quantize").resolve("prepare.sh").toString(),
+                cache.home().toString(), id, source.toString(), candidate.toString(), calibration.toString(),
+                "3," + spec.height() + "," + spec.width()).redirectErrorStream(true))) {
+            Process p = child.process();
+            try (var r = p.inputReader()) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    out.println("  " + line);
+                    lastLine = line;
+                }
             }
-        }
-        if (p.waitFor() != 0) {
-            throw new FaceException(ErrorCode.FETCH_FAILED, "quantising " + id + " failed (exit " + p.exitValue() + "); see its output above");
+            if (p.waitFor() != 0) {
+                throw new FaceException(ErrorCode.FETCH_FAILED, "quantising " + id + " failed (exit " + p.exitValue() + "); see its output above");
+            }
         }
         JsonNode q = new ObjectMapper().readTree(lastLine);
         String cpu = CpuFeatures.current().model();
@@ -173,25 +175,29 @@ final class Int8Preparation {
     /** Every k-th calibration person's aligned crop, as the embedder's input tensor, appended as raw f32. */
     private int writeCalibration(String id, List<Path> people, int wanted, ModelSpec spec, Path file) throws IOException {
         int step = Math.max(1, people.size() / Math.max(1, wanted));
-        int n = 0;
+        int[] written = {0};
         PipelineConfig f32 = PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id));
-        try (FacePipeline pipeline = Pipelines.create(f32);
-             OutputStream os = new BufferedOutputStream(Files.newOutputStream(file))) {
-            for (int i = 0; i < people.size() && n < wanted; i += step) {
-                Optional<AlignedFace> face = pipeline.alignedSubject(photos(people.get(i)).getFirst());
-                if (face.isEmpty()) {
-                    continue;
+        try (FacePipeline pipeline = Pipelines.create(f32)) {
+            AtomicFiles.write(file, os -> {
+                int n = 0;
+                for (int i = 0; i < people.size() && n < wanted; i += step) {
+                    Optional<AlignedFace> face = pipeline.alignedSubject(photos(people.get(i)).getFirst());
+                    if (face.isEmpty()) {
+                        continue;
+                    }
+                    Image crop = face.get().crop();
+                    // Exactly the embedder's own preparation of its crop (ArcFaceEmbedder).
+                    Tensor t = ImageOps.toTensor(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height(), spec);
+                    float[] values = t.toArray();
+                    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    b.asFloatBuffer().put(values);
+                    os.write(b.array());
+                    n++;
                 }
-                Image crop = face.get().crop();
-                // Exactly the embedder's own preparation of its crop (ArcFaceEmbedder).
-                Tensor t = ImageOps.toTensor(crop, 0, 0, crop.width(), crop.height(), crop.width(), crop.height(), spec);
-                float[] values = t.toArray();
-                ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(values);
-                os.write(b.array());
-                n++;
-            }
+                written[0] = n;
+            });
         }
+        int n = written[0];
         out.printf(Locale.ROOT, "%s: %d aligned calibration crops -> %s%n", id, n, file);
         if (n < 64) {
             throw new FaceException(ErrorCode.INPUT_LOCATION_ERROR, "only " + n + " calibration crops could be made; need at least 64");
@@ -223,7 +229,7 @@ final class Int8Preparation {
         Path outDir = work.resolve("gate");
         // The f32 configuration with this embedder; the int8 one is the same plus its precision.
         Path config = work.resolve("gate-f32.yaml");
-        Files.writeString(config, PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id)).toYaml());
+        AtomicFiles.writeString(config, PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id)).toYaml());
         String fmr = String.format(Locale.ROOT, "%.0e", TARGET_FMR);
         String previous = System.setProperty(QuantisedSidecar.CANDIDATE_PROPERTY, id);
         int code;

@@ -2,6 +2,8 @@ package dev.sameface.cli;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.models.CacheLock;
+import dev.sameface.pipeline.models.ChildProcess;
 import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.models.ModelFetcher;
 import dev.sameface.pipeline.models.ModelManifest;
@@ -79,6 +81,14 @@ final class ModelsCommand {
         public Integer call() {
             var out = spec.commandLine().getOut();
             ModelCache cache = ModelCache.standard();
+            // The whole command under the cache lock: generating, fetching and installing never interleave with
+            // another sameface process doing the same.
+            try (CacheLock lock = CacheLock.acquire(cache.home(), out::println)) {
+                return fetch(cache, out);
+            }
+        }
+
+        private int fetch(ModelCache cache, java.io.PrintWriter out) {
             ModelManifest m = cache.manifest();
             List<String> models = new ArrayList<>();
             List<String> runtimes = new ArrayList<>();
@@ -159,6 +169,12 @@ final class ModelsCommand {
                 throw new FaceException(ErrorCode.CONFIG_ERROR, "model preparation needs the source checkout's tools/; run ./sameface from the checkout");
             }
             ModelCache cache = ModelCache.standard();
+            try (CacheLock lock = CacheLock.acquire(cache.home(), spec.commandLine().getOut()::println)) {
+                return prepare(cache, tools, script);
+            }
+        }
+
+        private int prepare(ModelCache cache, String tools, java.nio.file.Path script) throws Exception {
             if ("int8".equals(precision)) {
                 if (ids.isEmpty()) {
                     throw new FaceException(ErrorCode.CONFIG_ERROR, "--precision int8 needs the model ids to quantise, e.g. fr-feature-512");
@@ -193,8 +209,7 @@ final class ModelsCommand {
                     args.add(id);
                 }
             }
-            Process p = new ProcessBuilder(args).inheritIO().start();
-            int code = p.waitFor();
+            int code = ChildProcess.run(new ProcessBuilder(args).inheritIO());
             if (code != 0) {
                 throw new FaceException(ErrorCode.FETCH_FAILED, "TorchScript export failed (exit " + code + "); see its output above");
             }

@@ -2,6 +2,7 @@ package dev.sameface.cli;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.files.AtomicFiles;
 import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.Pipelines;
@@ -12,10 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
 @Command(name = "template", description = {"Enrol one photo into a template file (versioned binary format).",
@@ -45,13 +43,7 @@ final class TemplateCommand implements Callable<Integer> {
             Enrolment e = p.enrol(image);
             // Protected with the configured key (MAC or encryption) when templates.key-file is set.
             byte[] bytes = p.encode(e.template());
-            try {
-                Path tmp = output.toAbsolutePath().resolveSibling(output.getFileName() + ".tmp");
-                Files.write(tmp, bytes);
-                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException ex) {
-                throw new FaceException(ErrorCode.IO_ERROR, "cannot write " + output + ": " + ex.getMessage(), ex);
-            }
+            AtomicFiles.write(output, bytes);
             var out = spec.commandLine().getOut();
             if (json) {
                 var n = Json.enrolment(image.toString(), e);

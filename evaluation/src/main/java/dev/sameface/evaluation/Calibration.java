@@ -35,8 +35,10 @@ public final class Calibration {
      * @param operatingPoint FMR achieved, FNMR and the counts at that threshold
      * @param fte            failure-to-enrol rate of the configuration on the protocol
      * @param configFile     the file written
+     * @param templates      how the templates were obtained, store damage included
      */
-    public record Result(float threshold, double targetFmr, OperatingPoint operatingPoint, double fte, Path configFile) {
+    public record Result(float threshold, double targetFmr, OperatingPoint operatingPoint, double fte, Path configFile,
+                         Enrolment.Stats templates) {
         /** The threshold as written into the file (six decimals, rounded up). */
         public String thresholdText() {
             return ThresholdWriter.format(threshold);
@@ -47,7 +49,8 @@ public final class Calibration {
             OperatingPoint o = operatingPoint;
             return String.format(Locale.ROOT, "threshold %s at FMR %s (achieved %s, %,d/%,d impostors); FNMR there %s; written to %s",
                     thresholdText(), Charts.fmrLabel(targetFmr), Charts.percent(o.fmr()), o.falseMatches(),
-                    o.impostors(), Charts.percent(o.fnmr()), configFile);
+                    o.impostors(), Charts.percent(o.fnmr()), configFile)
+                    + (templates.droppedBytes() > 0 ? System.lineSeparator() + ReportWriter.storeDamage(templates) : "");
         }
     }
 
@@ -81,6 +84,6 @@ public final class Calibration {
                 o.impostors(), Charts.percent(o.fnmr()), o.genuine(), Charts.percent(c.templates().fte()),
                 c.description());
         ThresholdWriter.write(request.writeConfig(), request.configuration().configFile(), o.threshold(), fmrText, provenance);
-        return new Result(o.threshold(), request.targetFmr(), o, c.templates().fte(), request.writeConfig());
+        return new Result(o.threshold(), request.targetFmr(), o, c.templates().fte(), request.writeConfig(), c.templates());
     }
 }

@@ -37,13 +37,14 @@ public final class Enrolment {
      * @param reused           templates read from the store
      * @param failed           failed templates (no usable face, undecodable image, ...)
      * @param failuresByCode   failed templates per error code
-     * @param droppedBytes     bytes of a torn record cut off when the store was opened
+     * @param droppedBytes     bytes of torn or corrupt records left out when the store was opened
+     * @param lostRecords      records those bytes held (their images were enrolled again, among {@code computed})
      * @param secondsComputing time spent in the pipelines, summed over the workers
      * @param threads          workers (pipelines) that enrolled the computed templates; 0 when nothing was computed
      * @param secondsWall      wall time of the enrolment step, hashing and store lookups included
      */
     public record Stats(int images, int computed, int reused, int failed, Map<String, Integer> failuresByCode,
-                        long droppedBytes, double secondsComputing, int threads, double secondsWall) {
+                        long droppedBytes, int lostRecords, double secondsComputing, int threads, double secondsWall) {
         /** Failure-to-enrol rate over the images of the protocol. */
         public double fte() {
             return images == 0 ? 0 : (double) failed / images;
@@ -126,7 +127,7 @@ public final class Enrolment {
         TemplateMatrix matrix = TemplateMatrix.of(Arrays.asList(rows));
         int failed = failures.values().stream().mapToInt(Integer::intValue).sum();
         return new Result(matrix, new Stats(rows.length, jobs.size(), rows.length - jobs.size(), failed, failures,
-                store.droppedBytes(), pipelineSeconds, workers, (System.nanoTime() - start) / 1e9));
+                store.droppedBytes(), store.lostRecords(), pipelineSeconds, workers, (System.nanoTime() - start) / 1e9));
     }
 
     /** One image content to enrol and the rows that show it. */

@@ -1,10 +1,10 @@
 package dev.sameface.evaluation;
 
+import dev.sameface.pipeline.files.AtomicFiles;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -51,6 +51,9 @@ public final class ReportWriter {
             Enrolment.Stats s = c.templates();
             sb.append(String.format(Locale.ROOT, "%n%s  (templates: %,d computed, %,d reused; FTE %s = %,d failed; scoring %,.0f comparisons/s)%n",
                     c.label(), s.computed(), s.reused(), Charts.percent(s.fte()), s.failed(), c.comparisonsPerSecond()));
+            if (s.droppedBytes() > 0) {
+                sb.append("  ").append(storeDamage(s)).append('\n');
+            }
             for (OperatingPoint o : c.operatingPoints()) {
                 if (!o.measured()) {
                     sb.append(String.format(Locale.ROOT, "  FMR %-5s  %s%n", Charts.fmrLabel(o.targetFmr()),
@@ -115,6 +118,9 @@ public final class ReportWriter {
                 md.append(String.format(Locale.ROOT, "; enrolment %.1f ms per image in each pipeline (%,d images on %d %s, %.1f images/s)",
                         1000 * s.secondsComputing() / s.computed(), s.computed(), s.threads(),
                         s.threads() == 1 ? "thread" : "threads", s.secondsWall() > 0 ? s.computed() / s.secondsWall() : 0));
+            }
+            if (c.templates().droppedBytes() > 0) {
+                md.append("; ").append(storeDamage(c.templates()));
             }
             if (!c.templates().failuresByCode().isEmpty()) {
                 md.append("; failed templates by reason: ").append(c.templates().failuresByCode().entrySet().stream()
@@ -213,11 +219,13 @@ public final class ReportWriter {
         return s.isEmpty() ? "config" : s;
     }
 
+    /** One line on a damaged template store: what was lost and that it was made again. */
+    static String storeDamage(Enrolment.Stats s) {
+        return String.format(Locale.ROOT, "template store was damaged: %,d record%s lost (%,d bytes), recomputed in this run; every intact record was kept",
+                s.lostRecords(), s.lostRecords() == 1 ? "" : "s", s.droppedBytes());
+    }
+
     private static void writeString(Path file, String text) {
-        try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, text);
     }
 }

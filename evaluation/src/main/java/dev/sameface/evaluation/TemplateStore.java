@@ -6,11 +6,7 @@ import dev.sameface.api.SamefaceHome;
 import dev.sameface.api.Template;
 import dev.sameface.api.TemplateCodec;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -19,6 +15,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,8 +30,10 @@ import java.util.zip.CRC32;
  * header: "SFTS" | u16 version | u16 identity length | identity UTF-8 | u32 CRC-32 of the header
  * record: u32 payload length | 32-byte image SHA-256 | payload (TemplateCodec bytes) | u32 CRC-32 of the record
  * </pre>
- * Little-endian. A record is only trusted whole: on open, reading stops at the first short or corrupt record
- * (what a killed run leaves) and the file is cut back to the last good one, so an interrupted run resumes.
+ * Little-endian. A record is only trusted whole (length in range, CRC-32 matches, payload decodes). On open, a
+ * damaged record (a torn tail from a killed run, a flipped byte) is skipped by scanning forward to the next record
+ * that checks out, so every intact record is kept; when anything was damaged, the intact records are written to a
+ * new file that replaces the store in one atomic rename (intact data is never truncated in place).
  * One process at a time: the file is locked while open. Not thread-safe: {@link Enrolment}'s workers hand their
  * templates to one writer thread, the only one that uses the store while they run. Version 1 stores (keyed by an
  * earlier sameface's fingerprint and description text, which changed with every bench-models run) are never read
@@ -50,11 +49,13 @@ public final class TemplateStore implements AutoCloseable {
     private final String identity;
     private final Map<String, Template> templates = new HashMap<>();
     private final long droppedBytes;
+    private final int lostRecords;
     private FileChannel channel;
     private FileLock lock;
     private int appended;
 
-    private TemplateStore(Path file, String identity, FileChannel channel, FileLock lock, long droppedBytes) {
+    private TemplateStore(Path file, String identity, FileChannel channel, FileLock lock, long droppedBytes, int lostRecords) {
+        this.lostRecords = lostRecords;
         this.file = file;
         this.identity = identity;
         this.channel = channel;
@@ -96,7 +97,7 @@ public final class TemplateStore implements AutoCloseable {
             TemplateStore store;
             long size = ch.size();
             if (size == 0) {
-                store = new TemplateStore(file, identity, ch, lock, 0);
+                store = new TemplateStore(file, identity, ch, lock, 0, 0);
                 store.writeFully(header(identity));
             } else {
                 store = load(file, identity, ch, lock, size);
@@ -114,40 +115,74 @@ public final class TemplateStore implements AutoCloseable {
 
     private static TemplateStore load(Path file, String identity, FileChannel ch, FileLock lock, long size) throws IOException {
         byte[] expectedHeader = header(identity);
-        Map<String, Template> read = new HashMap<>();
-        long good;
-        // The channel is positioned by reads through a stream that must not close it, so read via a fresh stream.
-        try (InputStream raw = Files.newInputStream(file);
-             DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-            byte[] head = new byte[expectedHeader.length];
-            boolean headerOk;
-            try {
-                in.readFully(head);
-                headerOk = java.util.Arrays.equals(head, expectedHeader);
-            } catch (EOFException e) {
-                headerOk = false;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new FaceException(ErrorCode.IO_ERROR, "template store " + file + " is larger than 2 GB; split the run");
+        }
+        byte[] all = new byte[(int) size];
+        ByteBuffer whole = ByteBuffer.wrap(all);
+        while (whole.hasRemaining() && ch.read(whole, whole.position()) >= 0) {
+            // FileChannel.read at an explicit position: the channel's own position stays where the caller needs it.
+        }
+        boolean headerOk = size >= expectedHeader.length
+                && java.util.Arrays.equals(all, 0, expectedHeader.length, expectedHeader, 0, expectedHeader.length);
+        if (!headerOk) {
+            if (size >= MAGIC.length && java.util.Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+                    && size >= expectedHeader.length) {
+                throw new FaceException(ErrorCode.IO_ERROR, "template store " + file
+                        + " does not belong to this pipeline identity or is damaged; delete it to start afresh");
             }
-            if (!headerOk) {
-                if (size >= expectedHeader.length && startsWithMagic(file)) {
-                    throw new FaceException(ErrorCode.IO_ERROR, "template store " + file
-                            + " does not belong to this pipeline identity or is damaged; delete it to start afresh");
+            // A run killed while writing the header: nothing to keep.
+            ch.truncate(0);
+            ch.position(0);
+            TemplateStore store = new TemplateStore(file, identity, ch, lock, size, 0);
+            store.writeFully(expectedHeader);
+            return store;
+        }
+        Scan scan = scan(all, expectedHeader.length);
+        if (scan.damagedBytes() == 0) {
+            ch.position(size);
+            TemplateStore store = new TemplateStore(file, identity, ch, lock, 0, 0);
+            store.templates.putAll(scan.templates());
+            return store;
+        }
+        // Damage: the intact records are copied to a new file which replaces the store in one rename, so intact
+        // data is never cut away and a crash during repair leaves the old file as it was. The new file is locked
+        // before the rename (the lock belongs to the file, which keeps it through the rename), so no other run can
+        // slip in between.
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".repair");
+        FileChannel repaired = null;
+        try {
+            repaired = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock repairedLock = repaired.tryLock();
+            if (repairedLock == null) {
+                throw new IOException("cannot lock " + tmp);
+            }
+            ByteBuffer out = ByteBuffer.wrap(all, 0, expectedHeader.length);
+            while (out.hasRemaining()) {
+                repaired.write(out);
+            }
+            for (long[] range : scan.records()) {
+                ByteBuffer r = ByteBuffer.wrap(all, (int) range[0], (int) range[1]);
+                while (r.hasRemaining()) {
+                    repaired.write(r);
                 }
-                // A run killed while writing the header: nothing to keep.
-                ch.truncate(0);
-                ch.position(0);
-                TemplateStore store = new TemplateStore(file, identity, ch, lock, size);
-                store.writeFully(expectedHeader);
-                return store;
             }
-            good = readRecords(in, size, expectedHeader.length, (digest, t) -> read.put(ImageDigest.hex(digest), t));
+            repaired.force(true);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            lock.release();
+            ch.close();
+            TemplateStore store = new TemplateStore(file, identity, repaired, repairedLock, scan.damagedBytes(), scan.lostRecords());
+            store.templates.putAll(scan.templates());
+            return store;
+        } catch (IOException | RuntimeException e) {
+            closeAfterFailure(repaired, e);
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
-        if (good < size) {
-            ch.truncate(good);
-        }
-        ch.position(good);
-        TemplateStore store = new TemplateStore(file, identity, ch, lock, size - good);
-        store.templates.putAll(read);
-        return store;
     }
 
     /** Template stores in a folder that an earlier sameface wrote (another store version), and their records. */
@@ -170,26 +205,19 @@ public final class TemplateStore implements AutoCloseable {
         long records = 0;
         try (var list = Files.newDirectoryStream(dir, "templates-*.sfts")) {
             for (Path f : list) {
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
-                    byte[] magic = in.readNBytes(4);
-                    if (!java.util.Arrays.equals(magic, MAGIC)) {
-                        continue;
-                    }
-                    byte[] fixed = in.readNBytes(4);
-                    if (fixed.length < 4) {
-                        continue;
-                    }
-                    ByteBuffer b = ByteBuffer.wrap(fixed).order(ByteOrder.LITTLE_ENDIAN);
-                    int version = Short.toUnsignedInt(b.getShort());
-                    int keyLength = Short.toUnsignedInt(b.getShort());
-                    if (version == VERSION || in.skipBytes(keyLength + 4) < keyLength + 4) {
-                        continue;
-                    }
-                    files++;
-                    long[] counted = {0};
-                    readRecords(in, Files.size(f), 4 + 4 + keyLength + 4, (digest, t) -> counted[0]++);
-                    records += counted[0];
+                byte[] all = Files.readAllBytes(f);
+                if (all.length < 8 || !java.util.Arrays.equals(all, 0, 4, MAGIC, 0, 4)) {
+                    continue;
                 }
+                ByteBuffer b = ByteBuffer.wrap(all, 4, 4).order(ByteOrder.LITTLE_ENDIAN);
+                int version = Short.toUnsignedInt(b.getShort());
+                int keyLength = Short.toUnsignedInt(b.getShort());
+                int headerLength = 4 + 4 + keyLength + 4;
+                if (version == VERSION || all.length < headerLength) {
+                    continue;
+                }
+                files++;
+                records += scan(all, headerLength).records().size();
             }
         } catch (IOException e) {
             throw new FaceException(ErrorCode.IO_ERROR, "cannot list template stores in " + dir + ": " + e.getMessage(), e);
@@ -198,49 +226,79 @@ public final class TemplateStore implements AutoCloseable {
     }
 
     /**
-     * Reads whole records after a header of {@code headerLength} bytes, handing each to {@code sink}; stops at the
-     * first short or corrupt one. Returns the offset just after the last whole record.
+     * What a scan of the records found: intact records (offset, length) in file order, their templates, the bytes
+     * that belong to no intact record and how many records those bytes most likely held.
      */
-    private static long readRecords(DataInputStream in, long size, long headerLength,
-                                    java.util.function.BiConsumer<byte[], Template> sink) throws IOException {
-        long good = headerLength;
-        byte[] lenBytes = new byte[4];
-        while (true) {
-            int n = in.readNBytes(lenBytes, 0, 4);
-            if (n < 4) {
-                break;
-            }
-            int len = ByteBuffer.wrap(lenBytes).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            if (len <= 0 || len > MAX_PAYLOAD || good + 4 + 32 + len + 4 > size) {
-                break;
-            }
-            byte[] rest = new byte[32 + len + 4];
-            if (in.readNBytes(rest, 0, rest.length) < rest.length) {
-                break;
-            }
-            CRC32 crc = new CRC32();
-            crc.update(lenBytes);
-            crc.update(rest, 0, 32 + len);
-            int stored = ByteBuffer.wrap(rest, 32 + len, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            if (stored != (int) crc.getValue()) {
-                break;
-            }
-            Template t;
-            try {
-                t = TemplateCodec.decode(java.util.Arrays.copyOfRange(rest, 32, 32 + len));
-            } catch (FaceException e) {
-                break;
-            }
-            sink.accept(java.util.Arrays.copyOf(rest, 32), t);
-            good += 4 + 32 + len + 4;
-        }
-        return good;
+    private record Scan(java.util.List<long[]> records, Map<String, Template> templates, long damagedBytes, int lostRecords) {
     }
 
-    private static boolean startsWithMagic(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return java.util.Arrays.equals(in.readNBytes(4), MAGIC);
+    /**
+     * Reads records from {@code start}; where one is damaged (bad length, checksum or payload), moves forward a byte
+     * at a time until a whole record checks out again (length in range, CRC-32 over length, key and payload matches,
+     * payload decodes), so one bad byte costs one record, not every record after it. A damaged run of bytes counts
+     * as the number of typical-sized records it spans (records of one pipeline share a size; at least one).
+     */
+    private static Scan scan(byte[] all, int start) {
+        java.util.List<long[]> records = new java.util.ArrayList<>();
+        Map<String, Template> read = new HashMap<>();
+        java.util.List<Integer> gaps = new java.util.ArrayList<>();
+        Map<Integer, Integer> sizes = new HashMap<>();
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = start;
+        int gapStart = -1;
+        while (pos < all.length) {
+            int recordLength = recordAt(all, b, pos, read);
+            if (recordLength > 0) {
+                if (gapStart >= 0) {
+                    gaps.add(pos - gapStart);
+                    gapStart = -1;
+                }
+                records.add(new long[]{pos, recordLength});
+                sizes.merge(recordLength, 1, Integer::sum);
+                pos += recordLength;
+            } else {
+                if (gapStart < 0) {
+                    gapStart = pos;
+                }
+                pos++;
+            }
         }
+        if (gapStart >= 0) {
+            gaps.add(all.length - gapStart);
+        }
+        int typical = sizes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(0);
+        long damaged = 0;
+        int lost = 0;
+        for (int gap : gaps) {
+            damaged += gap;
+            lost += typical == 0 ? 1 : Math.max(1, Math.round((float) gap / typical));
+        }
+        return new Scan(records, read, damaged, lost);
+    }
+
+    /** The length of the intact record at {@code pos} (its template added to {@code read}), or 0 if there is none. */
+    private static int recordAt(byte[] all, ByteBuffer b, int pos, Map<String, Template> read) {
+        if (pos + 4 + 32 + 4 > all.length) {
+            return 0;
+        }
+        int len = b.getInt(pos);
+        if (len <= 0 || len > MAX_PAYLOAD || (long) pos + 4 + 32 + len + 4 > all.length) {
+            return 0;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, pos, 4 + 32 + len);
+        if (b.getInt(pos + 4 + 32 + len) != (int) crc.getValue()) {
+            return 0;
+        }
+        Template t;
+        try {
+            t = TemplateCodec.decode(java.util.Arrays.copyOfRange(all, pos + 4 + 32, pos + 4 + 32 + len));
+        } catch (FaceException e) {
+            // A checksum that matches over bytes that are no template: not a record boundary after all.
+            return 0;
+        }
+        read.put(ImageDigest.hex(java.util.Arrays.copyOfRange(all, pos + 4, pos + 4 + 32)), t);
+        return 4 + 32 + len + 4;
     }
 
     private static byte[] header(String identity) {
@@ -305,7 +363,15 @@ public final class TemplateStore implements AutoCloseable {
         return appended;
     }
 
-    /** Bytes of torn or corrupt records cut off when the store was opened (0 after a clean run). */
+    /**
+     * Records lost to damage found when the store was opened (torn by a killed run, or corrupt): their images are
+     * enrolled again. Counted as the damaged bytes over the store's usual record size, at least one per damaged run.
+     */
+    public int lostRecords() {
+        return lostRecords;
+    }
+
+    /** Bytes of torn or corrupt records left out when the store was opened (0 after a clean run). */
     public long droppedBytes() {
         return droppedBytes;
     }

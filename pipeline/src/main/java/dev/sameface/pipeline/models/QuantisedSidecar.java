@@ -1,5 +1,6 @@
 package dev.sameface.pipeline.models;
 
+import dev.sameface.pipeline.files.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,6 @@ import dev.sameface.api.FaceException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
@@ -87,7 +87,7 @@ public record QuantisedSidecar(int format, String precision, String sourceSha256
 
     /** {@code <home>/models/<id>/<id>.int8.onnx}. */
     public static Path modelFile(Path home, String id) {
-        return home.resolve("models").resolve(id).resolve(id + ".int8.onnx");
+        return ModelCache.inside(home.resolve("models"), id, id + ".int8.onnx");
     }
 
     public static Path sidecarFile(Path model) {
@@ -113,12 +113,6 @@ public record QuantisedSidecar(int format, String precision, String sourceSha256
 
     /** Writes atomically, so a reader never sees half a verdict. */
     public void write(Path file) {
-        try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-            mapper().writeValue(tmp.toFile(), this);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, out -> out.write(mapper().writeValueAsBytes(this)));
     }
 }

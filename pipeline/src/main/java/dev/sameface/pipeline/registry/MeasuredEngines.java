@@ -1,13 +1,12 @@
 package dev.sameface.pipeline.registry;
 
+import dev.sameface.pipeline.files.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.sameface.api.ErrorCode;
-import dev.sameface.api.FaceException;
 import dev.sameface.api.SamefaceHome;
 import dev.sameface.api.engine.InferenceEngineProvider;
 import org.slf4j.Logger;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,15 +136,10 @@ public record MeasuredEngines(Map<String, Measurement> models) {
 
     /** Writes atomically (a half-written file would otherwise be read as corrupt by a concurrent pipeline). */
     public void write(Path file) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            Files.writeString(tmp, HEADER + mapper().writeValueAsString(this), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new FaceException(ErrorCode.IO_ERROR, "cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, out -> {
+            out.write(HEADER.getBytes(StandardCharsets.UTF_8));
+            out.write(mapper().writeValueAsBytes(this));
+        });
     }
 
     public Optional<Measurement> measurement(String modelId) {
