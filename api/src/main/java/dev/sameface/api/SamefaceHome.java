@@ -36,7 +36,13 @@ public final class SamefaceHome {
 
     /** {@code <home>/runtimes/<id>-<version>}: where the set-up step unpacks a runtime and its engine looks for it. */
     public static Path runtime(Path home, String id, String version) {
-        return home.resolve("runtimes").resolve(id + "-" + version);
+        Path runtimes = home.resolve("runtimes").toAbsolutePath().normalize();
+        Path dir = runtimes.resolve(id + "-" + version).normalize();
+        // Ids and versions may come from a plugin's manifest: none may name a folder outside the cache's runtimes.
+        if (!runtimes.equals(dir.getParent())) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "runtime " + id + " " + version + " resolves to " + dir + ", outside " + runtimes);
+        }
+        return dir;
     }
 
     /** {@link #runtime(Path, String, String)} in {@link #resolve()}. */

@@ -386,8 +386,11 @@ class HostileInputRunTest {
                 {"3", "aligner.engine=tensorrt"}, {"3", "matcher.model=fr-feature-512"}, {"3", "embedder.options.mean=1e309"},
                 {"3", "threshold=1.5"}};
         for (String[] c : config) {
+            // The message names the option as its stage knows it (detector 'ultralight' option 'score-threshold'),
+            // with the value and what is allowed: the last part of the dotted key must appear.
             String key = c[1].substring(0, c[1].indexOf('='));
-            cases.add(new Case(Integer.parseInt(c[0]), "template --set " + c[1], exitWithin(2, 20, key),
+            String option = key.substring(key.lastIndexOf('.') + 1);
+            cases.add(new Case(Integer.parseInt(c[0]), "template --set " + c[1], exitWithin(2, 20, option),
                     () -> CliRun.run("template", g1.toString(), "-o", dir.resolve("config.sft").toString(), "--set", c[1])));
         }
 

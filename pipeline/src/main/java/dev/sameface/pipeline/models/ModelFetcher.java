@@ -192,9 +192,8 @@ public final class ModelFetcher {
     public static final String RUNTIME_FILE_LIST = ".files.sha256";
 
     public static Path runtimeDir(Path home, String id, String version) {
-        // The one layout (SamefaceHome), checked to stay inside the cache: a plugin's id or version cannot escape it.
-        Path d = dev.sameface.api.SamefaceHome.runtime(home, id, version);
-        return ModelCache.inside(d.getParent(), d.getFileName().toString());
+        // The one layout, which refuses an id or version (a plugin's) that would leave the cache.
+        return dev.sameface.api.SamefaceHome.runtime(home, id, version);
     }
 
     private Path download(ModelManifest.Source src, Path work) {
