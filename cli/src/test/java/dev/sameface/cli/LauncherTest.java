@@ -34,6 +34,11 @@ class LauncherTest {
         Files.createDirectories(root.resolve("scripts"));
         Files.copy(launcher, root.resolve("sameface"));
         Files.copy(repo.resolve("scripts/java-env"), root.resolve("scripts/java-env"));
+        Files.copy(repo.resolve("scripts/sameface-home"), root.resolve("scripts/sameface-home"));
+        // The first-use stamp hashes the manifest and the pinned OpenVINO version; both older than the jar, so no rebuild.
+        Path pom = root.resolve("pom.xml");
+        Files.copy(repo.resolve("pom.xml"), pom);
+        Files.setLastModifiedTime(pom, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         Path manifest = root.resolve("pipeline/src/main/resources/dev/sameface/pipeline/manifest.yaml");
         Files.createDirectories(manifest.getParent());
         Files.writeString(manifest, "models: {}\n");
