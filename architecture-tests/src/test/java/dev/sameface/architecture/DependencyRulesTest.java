@@ -26,13 +26,20 @@ class DependencyRulesTest {
     private static final String API = "dev.sameface.api..";
     private static final String KIT = "dev.sameface.kit..";
     private static final String[] BACKENDS = {"dev.sameface.onnx..", "dev.sameface.openvino..", "dev.sameface.djl.."};
+    /**
+     * Facts two engines share (how an ONNX Runtime session is configured; the TorchScript export's sidecar), each in a
+     * module of its own that depends on the api only, so that no backend depends on another.
+     */
+    private static final String ORT_SETTINGS = "dev.sameface.onnxruntime..";
+    private static final String SIDECAR = "dev.sameface.torchscript..";
     private static JavaClasses classes;
 
     @BeforeAll
     static void importProductionClasses() {
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sameface");
         // A rule over no classes passes: make sure every module's classes are really there.
-        for (String pkg : new String[]{"api", "kit", "stages", "pipeline", "onnx", "openvino", "djl", "evaluation", "cli", "examples.retinaface"}) {
+        for (String pkg : new String[]{"api", "kit", "stages", "pipeline", "onnxruntime", "torchscript", "onnx", "openvino", "djl",
+                "evaluation", "cli", "examples.retinaface"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.sameface." + pkg)))
                     .as("classes of dev.sameface.%s on the class path", pkg).isTrue();
         }
@@ -65,6 +72,15 @@ class DependencyRulesTest {
         classes().that().resideInAPackage("dev.sameface.examples.retinaface..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(JDK, API, KIT, "dev.sameface.examples.retinaface..")
                 .because("the third-party plugin example shows what a plugin may use").check(classes);
+    }
+
+    @Test
+    void sharedEngineSettingsUseTheApiOnly() {
+        for (String shared : new String[]{ORT_SETTINGS, SIDECAR}) {
+            noClasses().that().resideInAPackage(shared)
+                    .should().dependOnClassesThat(resideInAPackage("dev.sameface..").and(not(resideInAnyPackage(API, shared))))
+                    .because("a fact two engines share must not bring either engine, or anything else of ours, along").check(classes);
+        }
     }
 
     @Test
@@ -102,10 +118,14 @@ class DependencyRulesTest {
                 .ignoreDependency(resideInAPackage(API), resideInAPackage(API)).check(classes);
     }
 
-    /** Of our own code, a backend sees the api and itself; it never sees another backend, the pipeline or the kit. */
+    /**
+     * Of our own code, a backend sees the api, the shared engine facts and itself; it never sees another backend, the
+     * pipeline or the kit.
+     */
     private static ArchRule backendUsesOnlyTheApi(String backend) {
         return noClasses().that().resideInAPackage(backend)
-                .should().dependOnClassesThat(resideInAPackage("dev.sameface..").and(not(resideInAnyPackage(API, backend))))
+                .should().dependOnClassesThat(resideInAPackage("dev.sameface..")
+                        .and(not(resideInAnyPackage(API, ORT_SETTINGS, SIDECAR, backend))))
                 .because("backends depend on the api only and never on each other");
     }
 
