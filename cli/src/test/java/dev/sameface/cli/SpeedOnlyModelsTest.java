@@ -31,7 +31,9 @@ class SpeedOnlyModelsTest {
         assertThat(row.get("gflops").asDouble()).isCloseTo(gflops, within(1e-9 * gflops));
         double peak = root.get("cpu").get("peak_gflops").asDouble();
         assertThat(peak).isEqualTo(root.get("cpu").get("flop_per_cycle").asInt() * root.get("cpu").get("ghz").asDouble());
-        assertThat(row.get("peak_fraction").asDouble()).isCloseTo(gflops / peak, within(1e-12)).isBetween(0.0, 1.0);
+        // Not bounded by 1: the peak uses the clock /proc/cpuinfo reports, and an idle core boosts above it (an AMD
+        // EPYC here reached 1.07-1.14 of it on iResNets), which the README and bench-models' header say.
+        assertThat(row.get("peak_fraction").asDouble()).isCloseTo(gflops / peak, within(1e-12)).isPositive();
     }
 
     @Test
