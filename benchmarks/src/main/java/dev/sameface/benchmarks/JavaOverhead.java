@@ -44,6 +44,10 @@ public final class JavaOverhead {
         long[] engine = new long[images];
         long[] total = new long[images];
         long[] decode = new long[images];
+        // Per stage, its time minus its engine calls: where the Java outside engine calls goes.
+        long[] detectJava = new long[images];
+        long[] alignJava = new long[images];
+        long[] embedJava = new long[images];
         Map<String, long[]> perModel = new java.util.TreeMap<>();
         int n = 0;
         // The detector's model run again right after an enrolment (after the embedder, as in the pipeline) and then
@@ -70,6 +74,10 @@ public final class JavaOverhead {
                 engine[n] = engineNanos;
                 outside[n] = total[n] - engineNanos;
                 decode[n] = e.timings().decodeNanos();
+                long embedEngine = inEngine.getOrDefault(config.embedder().model(), new long[1])[0];
+                detectJava[n] = e.timings().detectNanos() - (engineNanos - embedEngine);
+                alignJava[n] = e.timings().alignNanos();
+                embedJava[n] = e.timings().embedNanos() - embedEngine;
                 Image rgb = ImageDecoder.DEFAULT.decode(photos.get(i)).toRgb();
                 stage.detectBoxes(rgb);
                 afterEmbedder[n] = TimedOnnxRuntimeProvider.takeEngineTime().get(detectorModel)[0];
@@ -82,6 +90,8 @@ public final class JavaOverhead {
                 n, warmup, detector, ImageDecoder.DEFAULT.usesTurboJpeg() ? "libjpeg-turbo" : "ImageIO");
         System.out.printf(Locale.ROOT, "template %.3f | inside engine calls %.3f | outside engine calls %.3f (of which decode %.3f)%n",
                 median(total, n), median(engine, n), median(outside, n), median(decode, n));
+        System.out.printf(Locale.ROOT, "  outside engine calls per stage: decode %.3f | detect %.3f | align %.3f | embed %.3f%n",
+                median(decode, n), median(detectJava, n), median(alignJava, n), median(embedJava, n));
         int count = n;
         perModel.forEach((id, v) -> System.out.printf(Locale.ROOT, "  engine call %s: %.3f%n", id, medianNonZero(v, count)));
         System.out.printf(Locale.ROOT, "  %s again right after the enrolment (after the embedder) %.3f, then once more (after itself) %.3f%n",

@@ -4,10 +4,19 @@ import dev.sameface.api.Image;
 import dev.sameface.api.engine.ModelSpec;
 import dev.sameface.api.engine.Tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * One model input that a stage owns and refills for every image: bilinear resize (pixel-centre mapping as
  * cv::resize INTER_LINEAR, zero border), colour order, {@code (v - mean) * scale} and layout in one pass over
- * per-column index/weight tables, into a float[] that is copied into the tensor's direct buffer in one bulk put.
+ * per-column index/weight tables. For RGB sources into NCHW or grey inputs (every built-in model) each source row's
+ * taps are read once as packed ints (one unaligned 4-byte load per tap instead of three byte loads) and each output
+ * row is blended, with the Vector API where the JVM has it, straight into the tensor's memory (no float[] and no
+ * 0.9 MB bulk copy for the detector's input); a same-size window (the embedder's crop) is copied straight in too. The
+ * other layouts (NHWC, grey sources) go through a float[] copied into the tensor's direct buffer in one bulk put.
  *
  * <p>The arithmetic is that of sampling each pixel with {@link ImageOps#bilinear} (the same float products, added in
  * the same order; a tap outside the image gets weight 0, and adding {@code p * 0} changes nothing), so the values are
@@ -22,10 +31,15 @@ import dev.sameface.api.engine.Tensor;
  * of them copy their outputs.
  */
 public final class TensorPacker {
-    private static final RowBlend BLEND = RowBlend.best();
+    private static final RowBlend BEST = RowBlend.best();
+    // An int from any byte offset of a pixel array, little-endian: byte p in bits 0-7, p + 1 in 8-15, p + 2 in 16-23.
+    private static final VarHandle INT_AT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private final ModelSpec spec;
     private final int channels;
+    private final RowBlend blend;
     private Tensor tensor;
+    // The tensor's memory, taken once when it is allocated (while the buffer's position is 0).
+    private MemorySegment tensorMemory;
     private float[] values = new float[0];
     // Per output column: byte offset of the left and right tap in a source row, and their weights (0 outside).
     private int[] leftTap = new int[0];
@@ -37,16 +51,30 @@ public final class TensorPacker {
     private int[] bottomRow = new int[0];
     private float[] topWeight = new float[0];
     private float[] bottomWeight = new float[0];
-    // Two source rows' taps as floats, [channel][left, right][column], and which source row each holds (-1: none).
+    // Per output column, where to load the int holding the left/right tap's pixel in its low three bytes: one byte
+    // before the pixel (then shifted right by 8) so that the load never runs past the image's last pixel; at offset
+    // 0, the pixel itself (shift 0; the fourth byte is masked off when the channels are unpacked).
+    private int[] leftLoad = new int[0];
+    private int[] rightLoad = new int[0];
+    private int[] leftShift = new int[0];
+    private int[] rightShift = new int[0];
+    // Two source rows' taps as packed pixels, [left, right][column], and which source row each holds (-1: none).
     // Consecutive output rows mostly share a source row, so each is gathered about once.
-    private float[] rowTaps0 = new float[0];
-    private float[] rowTaps1 = new float[0];
+    private float[] greyScratch = new float[0];
+    private int[] rowTaps0 = new int[0];
+    private int[] rowTaps1 = new int[0];
     private int rowTaps0Source = -1;
     private int rowTaps1Source = -1;
 
     public TensorPacker(ModelSpec spec) {
+        this(spec, BEST);
+    }
+
+    /** With a given row blend: the tests compare the Vector API one with plain Java. */
+    TensorPacker(ModelSpec spec, RowBlend blend) {
         this.spec = spec;
         this.channels = spec.colorOrder() == ModelSpec.ColorOrder.GRAY ? 1 : 3;
+        this.blend = blend;
     }
 
     public ModelSpec spec() {
@@ -79,26 +107,27 @@ public final class TensorPacker {
         int redAt = bgr ? 2 * channelStride : 0;
         int blueAt = bgr ? 0 : 2 * channelStride;
         int greenAt = channelStride;
+        rowTaps0Source = -1;
+        rowTaps1Source = -1;
+        if (ch == 3 && (nchw || channels == 1)) {
+            planar(img, dw, dh, redAt, greenAt, blueAt, mean, scale);
+            return tensor;
+        }
+        if (values.length < plane * channels) {
+            values = new float[plane * channels];
+        }
         float[] out = values;
         int[] lt = leftTap;
         int[] rt = rightTap;
         float[] lw = leftWeight;
         float[] rw = rightWeight;
-        rowTaps0Source = -1;
-        rowTaps1Source = -1;
-        boolean planar = ch == 3 && (nchw || channels == 1);
         for (int y = 0; y < dh; y++) {
             float topW = topWeight[y];
             float bottomW = bottomWeight[y];
             int top = topRow[y] * w * ch;
             int bottom = bottomRow[y] * w * ch;
             int rowOut = y * dw;
-            if (planar) {
-                // Out-of-image rows read row 0 with weight 0, as the per-pixel path does.
-                float[] t = rowTaps(img, topRow[y], bottomRow[y], dw);
-                float[] b = rowTaps(img, bottomRow[y], topRow[y], dw);
-                planarRow(t, b, topW, bottomW, dw, rowOut, redAt, greenAt, blueAt, mean, scale);
-            } else if (ch == 3) {
+            if (ch == 3) {
                 for (int x = 0; x < dw; x++) {
                     float w00 = topW * lw[x];
                     float w01 = topW * rw[x];
@@ -145,41 +174,34 @@ public final class TensorPacker {
     }
 
     /**
-     * One output row from two gathered source rows, channel by channel over contiguous arrays ({@link RowBlend}, with
-     * the Vector API when the JVM has it). The float operations are those of the per-pixel path, in the same order.
+     * RGB source into three NCHW planes or one grey plane: per output row, the two source rows' packed taps (gathered
+     * once per source row) blended by {@link RowBlend} into the tensor's memory. The float operations are those of
+     * the per-pixel path, in the same order.
      */
-    private void planarRow(float[] t, float[] b, float topW, float bottomW, int dw, int rowOut,
-                           int redAt, int greenAt, int blueAt, float mean, float scale) {
-        float[] out = values;
-        float[] lw = leftWeight;
-        float[] rw = rightWeight;
-        int r0 = 0;
-        int r1 = dw;
-        int g0 = 2 * dw;
-        int g1 = 3 * dw;
-        int b0 = 4 * dw;
-        int b1 = 5 * dw;
-        if (channels == 1) {
-            for (int x = 0; x < dw; x++) {
-                float w00 = topW * lw[x];
-                float w01 = topW * rw[x];
-                float w10 = bottomW * lw[x];
-                float w11 = bottomW * rw[x];
-                float r = t[r0 + x] * w00 + t[r1 + x] * w01 + b[r0 + x] * w10 + b[r1 + x] * w11;
-                float g = t[g0 + x] * w00 + t[g1 + x] * w01 + b[g0 + x] * w10 + b[g1 + x] * w11;
-                float bl = t[b0 + x] * w00 + t[b1 + x] * w01 + b[b0 + x] * w10 + b[b1 + x] * w11;
-                out[rowOut + x] = (grey(r, g, bl) - mean) * scale;
-            }
-            return;
+    private void planar(Image img, int dw, int dh, int redAt, int greenAt, int blueAt, float mean, float scale) {
+        for (int x = 0; x < dw; x++) {
+            leftLoad[x] = Math.max(leftTap[x] - 1, 0);
+            leftShift[x] = leftTap[x] == 0 ? 0 : 8;
+            rightLoad[x] = Math.max(rightTap[x] - 1, 0);
+            rightShift[x] = rightTap[x] == 0 ? 0 : 8;
         }
-        int[] planes = {redAt + rowOut, greenAt + rowOut, blueAt + rowOut};
-        for (int c = 0; c < 3; c++) {
-            BLEND.blend(t, b, 2 * c * dw, (2 * c + 1) * dw, lw, rw, topW, bottomW, out, planes[c], dw, mean, scale);
+        MemorySegment out = tensorMemory;
+        for (int y = 0; y < dh; y++) {
+            // Out-of-image rows read row 0 with weight 0, as the per-pixel path does.
+            int[] t = rowTaps(img, topRow[y], bottomRow[y], dw);
+            int[] b = rowTaps(img, bottomRow[y], topRow[y], dw);
+            long row = 4L * y * dw;
+            if (channels == 1) {
+                blend.grey(t, b, leftWeight, rightWeight, topWeight[y], bottomWeight[y], dw, out, row, mean, scale, greyScratch);
+            } else {
+                blend.rgb(t, b, leftWeight, rightWeight, topWeight[y], bottomWeight[y], dw, out,
+                        4L * redAt + row, 4L * greenAt + row, 4L * blueAt + row, mean, scale);
+            }
         }
     }
 
     /** The taps of source row {@code row}, gathered now unless cached; never evicts the cache of row {@code keep}. */
-    private float[] rowTaps(Image img, int row, int keep, int dw) {
+    private int[] rowTaps(Image img, int row, int keep, int dw) {
         if (rowTaps0Source == row) {
             return rowTaps0;
         }
@@ -187,7 +209,7 @@ public final class TensorPacker {
             return rowTaps1;
         }
         boolean first = rowTaps0Source != keep;
-        float[] dst = first ? rowTaps0 : rowTaps1;
+        int[] dst = first ? rowTaps0 : rowTaps1;
         if (first) {
             rowTaps0Source = row;
         } else {
@@ -195,17 +217,13 @@ public final class TensorPacker {
         }
         byte[] px = img.pixels();
         int base = row * img.width() * 3;
-        int[] lt = leftTap;
-        int[] rt = rightTap;
+        int[] ll = leftLoad;
+        int[] rl = rightLoad;
+        int[] ls = leftShift;
+        int[] rs = rightShift;
         for (int x = 0; x < dw; x++) {
-            int a = base + lt[x];
-            int b = base + rt[x];
-            dst[x] = px[a] & 0xff;
-            dst[dw + x] = px[b] & 0xff;
-            dst[2 * dw + x] = px[a + 1] & 0xff;
-            dst[3 * dw + x] = px[b + 1] & 0xff;
-            dst[4 * dw + x] = px[a + 2] & 0xff;
-            dst[5 * dw + x] = px[b + 2] & 0xff;
+            dst[x] = (int) INT_AT.get(px, base + ll[x]) >>> ls[x];
+            dst[dw + x] = (int) INT_AT.get(px, base + rl[x]) >>> rs[x];
         }
         return dst;
     }
@@ -223,23 +241,22 @@ public final class TensorPacker {
     /** The window as it is: {@code p * 1 + q * 0 + ...} is {@code p}, so this equals the resampling path bit for bit. */
     private Tensor copy(Image img, int sx, int sy, int dw, int dh) {
         byte[] px = img.pixels();
-        float[] out = values;
+        MemorySegment out = tensorMemory;
         float mean = (float) spec.mean();
         float scale = (float) spec.scale();
-        int plane = dw * dh;
+        long plane = 4L * dw * dh;
         boolean bgr = spec.colorOrder() == ModelSpec.ColorOrder.BGR;
-        int redAt = bgr ? 2 * plane : 0;
-        int blueAt = bgr ? 0 : 2 * plane;
+        long redAt = bgr ? 2 * plane : 0;
+        long blueAt = bgr ? 0 : 2 * plane;
         for (int y = 0; y < dh; y++) {
             int src = ((sy + y) * img.width() + sx) * 3;
-            int o = y * dw;
-            for (int x = 0; x < dw; x++, src += 3) {
-                out[redAt + o + x] = ((px[src] & 0xff) - mean) * scale;
-                out[plane + o + x] = ((px[src + 1] & 0xff) - mean) * scale;
-                out[blueAt + o + x] = ((px[src + 2] & 0xff) - mean) * scale;
+            long o = 4L * y * dw;
+            for (int x = 0; x < dw; x++, src += 3, o += 4) {
+                out.set(RowBlend.FLOAT, redAt + o, ((px[src] & 0xff) - mean) * scale);
+                out.set(RowBlend.FLOAT, plane + o, ((px[src + 1] & 0xff) - mean) * scale);
+                out.set(RowBlend.FLOAT, blueAt + o, ((px[src + 2] & 0xff) - mean) * scale);
             }
         }
-        tensor.buffer().put(0, out, 0, 3 * plane);
         return tensor;
     }
 
@@ -275,10 +292,7 @@ public final class TensorPacker {
         long[] shape = spec.layout() == ModelSpec.Layout.NCHW ? new long[]{1, channels, dh, dw} : new long[]{1, dh, dw, channels};
         if (tensor == null || !java.util.Arrays.equals(tensor.shape(), shape)) {
             tensor = Tensor.allocate(shape);
-        }
-        int n = dw * dh * channels;
-        if (values.length < n) {
-            values = new float[n];
+            tensorMemory = MemorySegment.ofBuffer(tensor.buffer());
         }
         if (topRow.length < dh) {
             topRow = new int[dh];
@@ -287,8 +301,13 @@ public final class TensorPacker {
             bottomWeight = new float[dh];
         }
         if (leftTap.length < dw) {
-            rowTaps0 = new float[6 * dw];
-            rowTaps1 = new float[6 * dw];
+            greyScratch = new float[3 * dw];
+            rowTaps0 = new int[2 * dw];
+            rowTaps1 = new int[2 * dw];
+            leftLoad = new int[dw];
+            rightLoad = new int[dw];
+            leftShift = new int[dw];
+            rightShift = new int[dw];
             leftTap = new int[dw];
             rightTap = new int[dw];
             leftWeight = new float[dw];
