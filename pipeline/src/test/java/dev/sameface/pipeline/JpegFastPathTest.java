@@ -64,6 +64,40 @@ class JpegFastPathTest {
     }
 
     @Test
+    void photosAboveTheInPlaceLimitDecodeThroughNativeMemoryToTheSamePixels() throws IOException {
+        // An LFW photo enlarged to 2400 x 1800 (4.3 megapixels, above the in-place decoding limit of 4), re-encoded.
+        java.awt.image.BufferedImage lfw = javax.imageio.ImageIO.read(TestData.lfwPhotos(1).getFirst().toFile());
+        java.awt.image.BufferedImage big = new java.awt.image.BufferedImage(2400, 1800, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        java.awt.Graphics2D g = big.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(lfw, 0, 0, 2400, 1800, null);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        assertThat(javax.imageio.ImageIO.write(big, "jpg", jpeg)).isTrue();
+        byte[] bytes = jpeg.toByteArray();
+        Image fast = FAST.decode(bytes, "enlarged");
+        Image reference = IMAGE_IO.decode(bytes, "enlarged");
+        assertThat((long) fast.width() * fast.height()).isGreaterThan(4_000_000L);
+        assertThat(fast.width()).isEqualTo(reference.width());
+        assertThat(fast.height()).isEqualTo(reference.height());
+        byte[] a = fast.pixels();
+        byte[] b = reference.pixels();
+        assertThat(a).hasSameSizeAs(b);
+        long diffSum = 0;
+        int worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            int d = Math.abs((a[i] & 0xff) - (b[i] & 0xff));
+            worst = Math.max(worst, d);
+            diffSum += d;
+        }
+        assertThat(worst).as("largest per-sample difference").isLessThanOrEqualTo(2);
+        assertThat((double) diffSum / a.length).as("mean absolute difference").isLessThan(0.01);
+    }
+
+    @Test
     void truncatedJpegsAreRefused() throws IOException {
         for (Path p : TestData.lfwPhotos(5)) {
             byte[] jpeg = Files.readAllBytes(p);

@@ -39,9 +39,17 @@ final class TurboJpeg {
 
     private static final Optional<TurboJpeg> INSTANCE = load();
 
+    /**
+     * Largest image decoded straight into the Java array (a "critical" downcall that may read and write heap arrays:
+     * no copy of the JPEG in and of the pixels out, but the GC waits until the call returns). 4 megapixels decode in
+     * a few tens of milliseconds; larger ones go through native memory so that other threads' GCs never wait longer.
+     */
+    static final long HEAP_DECODE_MAX_PIXELS = 4_000_000L;
+
     private final MethodHandle initDecompress;
-    private final MethodHandle decompressHeader3;
     private final MethodHandle decompress2;
+    private final MethodHandle decompressHeader3Heap;
+    private final MethodHandle decompress2Heap;
     private final MethodHandle getErrorStr2;
     private final MethodHandle destroy;
 
@@ -49,11 +57,15 @@ final class TurboJpeg {
         Linker linker = Linker.nativeLinker();
         ValueLayout.OfLong ulong = ValueLayout.JAVA_LONG;
         initDecompress = linker.downcallHandle(find(lib, "tjInitDecompress"), FunctionDescriptor.of(ValueLayout.ADDRESS));
-        decompressHeader3 = linker.downcallHandle(find(lib, "tjDecompressHeader3"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ulong, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-        decompress2 = linker.downcallHandle(find(lib, "tjDecompress2"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
+        FunctionDescriptor header = FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS, ValueLayout.ADDRESS, ulong, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+        FunctionDescriptor decompress = FunctionDescriptor.of(ValueLayout.JAVA_INT,
                 ValueLayout.ADDRESS, ValueLayout.ADDRESS, ulong, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT);
+        decompress2 = linker.downcallHandle(find(lib, "tjDecompress2"), decompress);
+        // Neither function calls back into Java or blocks, and a bounded image decodes quickly: what critical requires.
+        decompressHeader3Heap = linker.downcallHandle(find(lib, "tjDecompressHeader3"), header, Linker.Option.critical(true));
+        decompress2Heap = linker.downcallHandle(find(lib, "tjDecompress2"), decompress, Linker.Option.critical(true));
         getErrorStr2 = linker.downcallHandle(find(lib, "tjGetErrorStr2"), FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS));
         destroy = linker.downcallHandle(find(lib, "tjDestroy"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     }
@@ -106,36 +118,41 @@ final class TurboJpeg {
      * gives {@link Refused}; the size check runs on the header before any pixel is decoded and may throw.
      */
     Result decode(byte[] jpeg, SizeCheck sizeCheck) {
-        try (Arena arena = Arena.ofConfined()) {
+        try {
             MemorySegment handle = (MemorySegment) initDecompress.invokeExact();
             if (handle.equals(MemorySegment.NULL)) {
                 return new Refused("tjInitDecompress failed");
             }
             try {
-                MemorySegment src = arena.allocate(jpeg.length);
-                MemorySegment.copy(jpeg, 0, src, ValueLayout.JAVA_BYTE, 0, jpeg.length);
-                MemorySegment dims = arena.allocate(ValueLayout.JAVA_INT, 4);
-                int rc = (int) decompressHeader3.invokeExact(handle, src, (long) jpeg.length, dims,
-                        dims.asSlice(4), dims.asSlice(8), dims.asSlice(12));
+                // The JPEG and the header's four ints are read and written in place (critical downcall, heap access).
+                MemorySegment src = MemorySegment.ofArray(jpeg);
+                int[] dims = new int[4];
+                MemorySegment d = MemorySegment.ofArray(dims);
+                int rc = (int) decompressHeader3Heap.invokeExact(handle, src, (long) jpeg.length, d,
+                        d.asSlice(4), d.asSlice(8), d.asSlice(12));
                 if (rc != 0) {
                     return new Refused(error(handle));
                 }
-                Header header = new Header(dims.getAtIndex(ValueLayout.JAVA_INT, 0), dims.getAtIndex(ValueLayout.JAVA_INT, 1),
-                        dims.getAtIndex(ValueLayout.JAVA_INT, 3));
+                Header header = new Header(dims[0], dims[1], dims[3]);
                 if (header.colorspace() == TJCS_CMYK || header.colorspace() == TJCS_YCCK) {
                     return new Refused("CMYK/YCCK JPEG");
                 }
                 sizeCheck.check(header.width(), header.height());
                 boolean grey = header.colorspace() == TJCS_GRAY;
-                int channels = grey ? 1 : 3;
-                long bytes = (long) header.width() * header.height() * channels;
-                MemorySegment dst = arena.allocate(bytes);
-                rc = (int) decompress2.invokeExact(handle, src, (long) jpeg.length, dst, header.width(), 0, header.height(),
-                        grey ? TJPF_GRAY : TJPF_RGB, TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS);
+                int format = grey ? TJPF_GRAY : TJPF_RGB;
+                int flags = TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS;
+                // Within the size limits this fits an array: at most 16384 x 16384 x 3 bytes is refused above.
+                byte[] pixels = new byte[Math.toIntExact((long) header.width() * header.height() * (grey ? 1 : 3))];
+                if ((long) header.width() * header.height() <= HEAP_DECODE_MAX_PIXELS) {
+                    rc = (int) decompress2Heap.invokeExact(handle, src, (long) jpeg.length, MemorySegment.ofArray(pixels),
+                            header.width(), 0, header.height(), format, flags);
+                } else {
+                    rc = decodeOffHeap(handle, jpeg, pixels, header.width(), header.height(), format, flags);
+                }
                 if (rc != 0) {
                     return new Refused(error(handle));
                 }
-                return new Decoded(header.width(), header.height(), grey, dst.toArray(ValueLayout.JAVA_BYTE));
+                return new Decoded(header.width(), header.height(), grey, pixels);
             } finally {
                 // tjDestroy fails only for an invalid handle, which this one is not; nothing to report.
                 int status = (int) destroy.invokeExact(handle);
@@ -146,6 +163,19 @@ final class TurboJpeg {
         } catch (Throwable e) {
             // invokeExact declares Throwable; the downcalls themselves throw nothing checked.
             throw new FaceException(ErrorCode.INTERNAL_ERROR, "TurboJPEG call failed: " + e, e);
+        }
+    }
+
+    /** A large image through native memory (an ordinary downcall, during which GCs may run), copied in and out. */
+    private int decodeOffHeap(MemorySegment handle, byte[] jpeg, byte[] pixels, int width, int height, int format, int flags)
+            throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(jpeg.length);
+            MemorySegment.copy(jpeg, 0, src, ValueLayout.JAVA_BYTE, 0, jpeg.length);
+            MemorySegment dst = arena.allocate(pixels.length);
+            int rc = (int) decompress2.invokeExact(handle, src, (long) jpeg.length, dst, width, 0, height, format, flags);
+            MemorySegment.copy(dst, ValueLayout.JAVA_BYTE, 0, pixels, 0, pixels.length);
+            return rc;
         }
     }
 
