@@ -120,6 +120,43 @@ public final class Providers {
         }
     }
 
+    /** {@code scrfd}: InsightFace's SCRFD with five landmarks (the {@code _bnkps} exports: 0.5g, 2.5g, 10g). */
+    public static final class Scrfd implements DetectorProvider {
+        @Override
+        public String name() {
+            return "scrfd";
+        }
+
+        @Override
+        public String defaultModel() {
+            return "scrfd-500m";
+        }
+
+        @Override
+        public String description() {
+            return "SCRFD face detector with 5 landmarks (model scrfd-500m; InsightFace licence: non-commercial research only)";
+        }
+
+        /** InsightFace's defaults: score 0.5, NMS 0.4, a 640 px input. Side limits as YuNet's (strides 8 to 32). */
+        @Override
+        public List<OptionSpec> optionSpecs() {
+            return concat(detectorSpecs("0.5", "0.4", "50"), OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE,
+                    "the longer image side is scaled down to this before detection"));
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return StageOptions.defaults(optionSpecs());
+        }
+
+        @Override
+        public Detector create(StageContext ctx) {
+            StageOptions o = ctx.options();
+            return new ScrfdDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
+                    o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"), o.integer("max-side"));
+        }
+    }
+
     /** {@code mtcnn}: the MTCNN cascade (P-Net, R-Net, O-Net) with five landmarks; the registry-fetchable detector with landmarks. */
     public static final class Mtcnn implements DetectorProvider {
         @Override
