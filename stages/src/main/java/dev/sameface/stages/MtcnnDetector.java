@@ -167,9 +167,13 @@ public final class MtcnnDetector implements Detector {
             }
             all.addAll(nms(level0, 0.5, false));
         }
-        List<Window> kept = nms(all, 0.7, false);
-        List<Window> out = new ArrayList<>(kept.size());
-        for (Window w : kept) {
+        return survivorsRegressedAndSquared(all);
+    }
+
+    /** What stages 1 and 2 hand on: the windows NMS (IoU 0.7) keeps, moved by their regression, made square. */
+    private static List<Window> survivorsRegressedAndSquared(List<Window> windows) {
+        List<Window> out = new ArrayList<>();
+        for (Window w : nms(windows, 0.7, false)) {
             out.add(w.regressed().squared());
         }
         return out;
@@ -186,11 +190,7 @@ public final class MtcnnDetector implements Detector {
                 passed.add(windows.get(k).scored(prob[2 * k + 1], reg, 4 * k));
             }
         }
-        List<Window> result = new ArrayList<>();
-        for (Window w : nms(passed, 0.7, false)) {
-            result.add(w.regressed().squared());
-        }
-        return result;
+        return survivorsRegressedAndSquared(passed);
     }
 
     /** Stage 3: O-Net on 48x48 crops gives the final boxes, scores and landmarks. */
