@@ -39,7 +39,7 @@ class DependencyRulesTest {
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sameface");
         // A rule over no classes passes: make sure every module's classes are really there.
         for (String pkg : new String[]{"api", "kit", "stages", "pipeline", "onnxruntime", "torchscript", "onnx", "openvino", "djl",
-                "evaluation", "cli", "examples.retinaface"}) {
+                "evaluation", "cli", "examples.retinaface", "conformance"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.sameface." + pkg)))
                     .as("classes of dev.sameface.%s on the class path", pkg).isTrue();
         }
@@ -103,6 +103,14 @@ class DependencyRulesTest {
         noClasses().that().resideInAPackage("dev.sameface.pipeline..")
                 .should().dependOnClassesThat().resideInAnyPackage(concat(BACKENDS, "dev.sameface.stages..", "dev.sameface.examples.."))
                 .because("the pipeline finds stages and engines through ServiceLoader only").check(classes);
+    }
+
+    @Test
+    void detectorConformanceSuiteFindsDetectorsAndEnginesThroughThePipelineOnly() {
+        classes().that().resideInAPackage("dev.sameface.conformance..")
+                .should().onlyDependOnClassesThat(resideInAPackage("dev.sameface..").negate()
+                        .or(resideInAnyPackage(API, "dev.sameface.pipeline..", "dev.sameface.conformance..")))
+                .because("the suite loads a detector the way production does (ServiceLoader through the pipeline), never by its class").check(classes);
     }
 
     @Test
