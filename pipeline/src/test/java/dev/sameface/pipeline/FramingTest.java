@@ -1,0 +1,68 @@
+package dev.sameface.pipeline;
+
+import dev.sameface.api.DetectedFace;
+import dev.sameface.api.Landmarks5;
+import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.testing.TestData;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The detectors' framing options (letterbox, margin, retry margin, YuNet upscale) on real photos: framed otherwise,
+ * a detector must find the same face at the same place in the photo, so every coordinate maps back through the
+ * framing. The accuracy each option buys is measured in docs/detectors-measured.md, not here.
+ */
+class FramingTest {
+    private static final List<Path> PHOTOS = List.of(TestData.lfw("Colin_Powell", 1), TestData.lfw("Serena_Williams", 1),
+            TestData.lfw("Tony_Blair", 3), TestData.lfw("Jennifer_Lopez", 1), TestData.lfw("Ariel_Sharon", 2));
+
+    private static PipelineConfig config(String detector, String options) {
+        PipelineConfig base = detector.equals("yunet") ? TestData.yunetConfig() : TestData.defaultConfig();
+        if (options.isBlank()) {
+            return base;
+        }
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        for (String kv : options.split(";")) {
+            String[] p = kv.split("=", 2);
+            overrides.put("detector.options." + p[0].trim(), p[1].trim());
+        }
+        return base.withOverrides(overrides);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ultralight | letterbox=true",
+            "ultralight | letterbox=true; margin=0.3",
+            "ultralight | letterbox=true; margin=0.3; landmark-crop=as-detected",
+            "yunet      | margin=0.3",
+            "yunet      | upscale=true",
+            "yunet      | upscale=true; margin=0.5"})
+    void anotherFramingFindsTheSameFaceAtTheSamePlace(String detector, String options) {
+        try (FacePipeline plain = TestData.pipeline(config(detector, ""));
+             FacePipeline framed = TestData.pipeline(config(detector, options))) {
+            for (Path photo : PHOTOS) {
+                DetectedFace a = plain.enrol(photo).selected();
+                DetectedFace b = framed.enrol(photo).selected();
+                assertThat(b).as("%s %s on %s", detector, options, photo.getFileName()).isNotNull();
+                Landmarks5 la = a.landmarks();
+                Landmarks5 lb = b.landmarks();
+                double iod = la.imageLeftEye().distance(la.imageRightEye());
+                // The network sees the face at another size and offset, so its points move a little (YuNet upscaled
+                // 2.6x: up to a tenth of the eye distance), never by a framing offset not undone (tens of pixels).
+                assertThat(lb.imageLeftEye().distance(la.imageLeftEye())).as("%s %s left eye on %s", detector, options, photo.getFileName())
+                        .isLessThan(0.15 * iod);
+                assertThat(lb.imageRightEye().distance(la.imageRightEye())).as("%s %s right eye on %s", detector, options, photo.getFileName())
+                        .isLessThan(0.15 * iod);
+                assertThat(lb.nose().distance(la.nose())).isLessThan(0.2 * iod);
+                assertThat(b.box().centre().distance(a.box().centre())).as("%s %s box centre on %s", detector, options, photo.getFileName())
+                        .isLessThan(0.15 * a.box().width());
+            }
+        }
+    }
+}
