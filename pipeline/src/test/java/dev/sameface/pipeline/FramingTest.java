@@ -67,4 +67,31 @@ class FramingTest {
             }
         }
     }
+
+    /** Tight CFP profile crops on which the photo stretched to 320x240, without a margin, shows Ultra-Light no face. */
+    private static final List<Path> TIGHT_PROFILES = List.of(TestData.cfpDev(1, "profile", 1), TestData.cfpDev(3, "profile", 3),
+            TestData.cfpDev(10, "profile", 1), TestData.cfpDev(10, "profile", 2), TestData.cfpDev(14, "profile", 2));
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "letterbox=true; margin=0.2",
+            "retry-margin=0.3"})
+    void aMarginFindsTheFaceInTightProfileCropsThatTheStretchedPhotoMisses(String options) {
+        String stretched = "letterbox=false; margin=0; retry-margin=none";
+        try (FacePipeline plain = TestData.pipeline(config("ultralight", stretched));
+             FacePipeline framed = TestData.pipeline(config("ultralight", options))) {
+            for (Path photo : TIGHT_PROFILES) {
+                assertThat(plain.enrol(photo).faces()).as("stretched, no margin, on %s", photo).isEmpty();
+                Enrolment e = framed.enrol(photo);
+                assertThat(e.template().isFailed()).as("%s on %s", options, photo).isFalse();
+                // The face fills the crop: its box covers the photo's centre.
+                dev.sameface.api.Image img = dev.sameface.pipeline.image.ImageDecoder.DEFAULT.decode(photo);
+                dev.sameface.api.Box box = e.selected().box();
+                assertThat(box.x()).as("%s on %s: %s of %dx%d", options, photo, box, img.width(), img.height()).isLessThan(img.width() / 2.0);
+                assertThat(box.x() + box.width()).as("%s on %s: %s of %dx%d", options, photo, box, img.width(), img.height())
+                        .isGreaterThan(img.width() / 2.0);
+                assertThat(box.width()).as("%s on %s: %s", options, photo, box).isGreaterThan(img.width() / 3.0);
+            }
+        }
+    }
 }
