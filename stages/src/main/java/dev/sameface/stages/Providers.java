@@ -40,9 +40,27 @@ public final class Providers {
                 OptionSpec.integer("top-k", topK, 1, MAX_TOP_K, "the most faces kept"));
     }
 
+    /** The framing options (see {@link Framing}) every built-in box detector takes. */
+    private static List<OptionSpec> framingSpecs() {
+        return List.of(
+                OptionSpec.number("margin", "0", 0, 2,
+                        "black border added around the photo before detection, as a fraction of its longer side"),
+                OptionSpec.number("retry-margin", "none", 0, 2,
+                        "when no face is found, detect once more with this margin (none: no second try)").orKeywords("none"));
+    }
+
+    private static Framing framing(StageOptions o, boolean letterbox) {
+        double retry = "none".equalsIgnoreCase(o.string("retry-margin").trim()) ? -1 : o.number("retry-margin");
+        return new Framing(letterbox, o.number("margin"), retry);
+    }
+
     private static List<OptionSpec> concat(List<OptionSpec> a, OptionSpec... b) {
+        return concat(a, List.of(b));
+    }
+
+    private static List<OptionSpec> concat(List<OptionSpec> a, List<OptionSpec> b) {
         var all = new java.util.ArrayList<>(a);
-        all.addAll(List.of(b));
+        all.addAll(b);
         return List.copyOf(all);
     }
 
@@ -65,8 +83,10 @@ public final class Providers {
 
         @Override
         public List<OptionSpec> optionSpecs() {
-            return concat(detectorSpecs("0.6", "0.3", "50"), OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE,
-                    "the longer image side is scaled down to this before detection"));
+            return concat(concat(detectorSpecs("0.6", "0.3", "50"), OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE,
+                    "the longer image side is scaled down to this before detection"),
+                    OptionSpec.flag("upscale", "false", "also scale smaller photos up so the longer side is max-side")),
+                    framingSpecs());
         }
 
         @Override
@@ -78,7 +98,8 @@ public final class Providers {
         public Detector create(StageContext ctx) {
             StageOptions o = ctx.options();
             return new YuNetDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
-                    o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"), o.integer("max-side"));
+                    o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"), o.integer("max-side"),
+                    o.flag("upscale"), framing(o, false));
         }
     }
 
@@ -101,8 +122,14 @@ public final class Providers {
 
         @Override
         public List<OptionSpec> optionSpecs() {
-            return concat(detectorSpecs("0.7", "0.4", "20"), OptionSpec.text("landmark-model", "fr-landmark-68",
-                    "model id of the 68-point landmark model whose points are reduced to five"));
+            return concat(concat(detectorSpecs("0.7", "0.4", "20"), OptionSpec.text("landmark-model", "fr-landmark-68",
+                    "model id of the 68-point landmark model whose points are reduced to five"),
+                    OptionSpec.flag("letterbox", "false", "keep the photo's aspect ratio in the 320x240 input (black bars) instead of stretching it"),
+                    OptionSpec.choice("landmark-crop", "inside", List.of("inside", "as-detected"),
+                            "inside: the face box moved into the photo for the landmark model; as-detected: black beyond the photo"),
+                    OptionSpec.choice("five-points", "lids", List.of("lids", "centres"),
+                            "lids: eyes from their four lid points, mouth corners outer+inner; centres: eyes from all six points, outer mouth corners")),
+                    framingSpecs());
         }
 
         @Override
@@ -116,7 +143,9 @@ public final class Providers {
             String lm = o.string("landmark-model");
             return new UltraLightDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
                     lm, ctx.loadModel(lm), ctx.modelSpec(lm),
-                    o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"));
+                    o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"),
+                    framing(o, o.flag("letterbox")), "inside".equalsIgnoreCase(o.string("landmark-crop").trim()),
+                    "centres".equalsIgnoreCase(o.string("five-points").trim()));
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * A two-model chain that a fresh machine can fetch from a package registry: the Ultra-Light-Fast-Generic RFB-320
- * detector (boxes only, on the whole image stretched to 320x240) followed by a 68-point landmark regressor run on
+ * detector (boxes only, on the photo framed as {@link Framing} says: by default stretched to 320x240) followed by a 68-point landmark regressor run on
  * each face box (64x64 grey), whose 68 points are reduced to the five the aligner needs: each eye the mean of its
  * four lid points (iBUG 37, 38, 40, 41 and 43, 44, 46, 47), the nose tip (30), and each mouth corner the mean of its
  * outer and inner corner (48 and 60, 54 and 64), the reduction the models' own package uses.
@@ -36,13 +36,17 @@ public final class UltraLightDetector implements Detector {
     private final double scoreThreshold;
     private final double nmsThreshold;
     private final int topK;
+    private final Framing framing;
+    private final boolean landmarkCropInside;
+    private final boolean eyeCentres;
     // Each model's input tensor, refilled per image: this stage is used by one thread at a time.
     private final TensorPacker detectorInput;
     private final TensorPacker landmarkInput;
 
     public UltraLightDetector(String detectorId, CompiledModel detector, ModelSpec detectorSpec,
                               String landmarkId, CompiledModel landmarks, ModelSpec landmarkSpec,
-                              double scoreThreshold, double nmsThreshold, int topK) {
+                              double scoreThreshold, double nmsThreshold, int topK, Framing framing,
+                              boolean landmarkCropInside, boolean eyeCentres) {
         this.detectorId = detectorId;
         this.detector = detector;
         this.detectorSpec = detectorSpec;
@@ -52,6 +56,9 @@ public final class UltraLightDetector implements Detector {
         this.scoreThreshold = scoreThreshold;
         this.nmsThreshold = nmsThreshold;
         this.topK = topK;
+        this.framing = framing;
+        this.landmarkCropInside = landmarkCropInside;
+        this.eyeCentres = eyeCentres;
         this.detectorInput = new TensorPacker(detectorSpec);
         this.landmarkInput = new TensorPacker(landmarkSpec);
         Outputs.require(detectorId, detector, List.of("input"), List.of("scores", "boxes"));
@@ -73,12 +80,24 @@ public final class UltraLightDetector implements Detector {
         return new DetectedFace(face.box(), face.score(), landmarks(image, face.box()));
     }
 
-    /** Boxes after NMS, best first, with zero landmarks: the landmark model runs in {@link #refine}. */
+    /**
+     * Boxes after NMS, best first, with zero landmarks: the landmark model runs in {@link #refine}. Framed as the
+     * {@link Framing} says, and framed once more with its retry margin when the first framing finds nothing.
+     */
     @Override
     public List<DetectedFace> detectBoxes(Image image) {
+        List<DetectedFace> found = detectBoxes(image, framing.margin());
+        if (found.isEmpty() && framing.retries()) {
+            found = detectBoxes(image, framing.retryMargin());
+        }
+        return found;
+    }
+
+    private List<DetectedFace> detectBoxes(Image image, double margin) {
         int iw = detectorSpec.width();
         int ih = detectorSpec.height();
-        Tensor input = detectorInput.pack(image, 0, 0, image.width(), image.height(), iw, ih);
+        Framing.Region r = framing.region(image.width(), image.height(), margin, (double) iw / ih);
+        Tensor input = detectorInput.pack(image, r.x(), r.y(), r.width(), r.height(), iw, ih);
         Map<String, Tensor> out = detector.run(Map.of("input", input));
         Tensor scores = Outputs.get(out, "scores", detectorId);
         Tensor boxes = Outputs.get(out, "boxes", detectorId);
@@ -90,10 +109,11 @@ public final class UltraLightDetector implements Detector {
             if (s < scoreThreshold) {
                 continue;
             }
-            double x1 = boxes.get(4 * i) * image.width();
-            double y1 = boxes.get(4 * i + 1) * image.height();
-            double x2 = boxes.get(4 * i + 2) * image.width();
-            double y2 = boxes.get(4 * i + 3) * image.height();
+            // Box corners are fractions of the network input, which shows the region r of the photo.
+            double x1 = r.x() + boxes.get(4 * i) * r.width();
+            double y1 = r.y() + boxes.get(4 * i + 1) * r.height();
+            double x2 = r.x() + boxes.get(4 * i + 2) * r.width();
+            double y2 = r.y() + boxes.get(4 * i + 3) * r.height();
             if (x2 - x1 < 2 || y2 - y1 < 2) {
                 continue;
             }
@@ -103,15 +123,19 @@ public final class UltraLightDetector implements Detector {
     }
 
     private Landmarks5 landmarks(Image image, Box box) {
-        // The face box, moved (not shrunk) to lie inside the image, as the landmark model was fed in its package.
         double x = Math.floor(box.x());
         double y = Math.floor(box.y());
         double w = Math.floor(box.width());
         double h = Math.floor(box.height());
-        w = Math.min(w, image.width() - 1);
-        h = Math.min(h, image.height() - 1);
-        x = Math.max(0, Math.min(x, image.width() - 1 - w));
-        y = Math.max(0, Math.min(y, image.height() - 1 - h));
+        if (landmarkCropInside) {
+            // The face box moved (not shrunk) to lie inside the image, as the landmark model was fed in its package.
+            w = Math.min(w, image.width() - 1);
+            h = Math.min(h, image.height() - 1);
+            x = Math.max(0, Math.min(x, image.width() - 1 - w));
+            y = Math.max(0, Math.min(y, image.height() - 1 - h));
+        }
+        // Otherwise the box as detected, black beyond the photo: moving a box that overhangs a tight crop shifts
+        // the face inside the landmark model's input and every point with it.
         Tensor in = landmarkInput.pack(image, x, y, w, h, landmarkSpec.width(), landmarkSpec.height());
         Tensor p = Outputs.get(landmarks.run(Map.of("input", in)), "output", landmarkId);
         if (p.size() != 136) {
@@ -123,6 +147,14 @@ public final class UltraLightDetector implements Detector {
         for (int k = 0; k < 68; k++) {
             px[k] = p.get(2 * k) * w + x;
             py[k] = p.get(2 * k + 1) * h + y;
+        }
+        if (eyeCentres) {
+            // Each eye the mean of all six of its points (corners included), the mouth corners the outer ones:
+            // on a profile the lid points of the far eye collapse together, its corners less so.
+            return Landmarks5.of(
+                    mean(px, 36, 37, 38, 39, 40, 41), mean(py, 36, 37, 38, 39, 40, 41),
+                    mean(px, 42, 43, 44, 45, 46, 47), mean(py, 42, 43, 44, 45, 46, 47),
+                    px[30], py[30], px[48], py[48], px[54], py[54]);
         }
         return Landmarks5.of(
                 mean(px, 37, 38, 40, 41), mean(py, 37, 38, 40, 41),

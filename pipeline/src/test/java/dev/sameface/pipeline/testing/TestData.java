@@ -47,6 +47,15 @@ public final class TestData {
         return p;
     }
 
+    /** A photo of ../shared/data/cfp-dev (CFP's development identities): {@code kind} is frontal or profile. */
+    public static Path cfpDev(int identity, String kind, int index) {
+        Path p = shared().resolve("data/cfp-dev").resolve(String.format("%03d/%s/%02d.jpg", identity, kind, index));
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("CFP photo missing: " + p + " (../shared/data/cfp-dev is part of the shared test data)");
+        }
+        return p;
+    }
+
     public static Path pairsFile() {
         return shared().resolve("data/lfw/pairs.txt");
     }
