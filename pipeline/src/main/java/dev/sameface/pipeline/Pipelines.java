@@ -12,6 +12,7 @@ import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.config.TemplateSettings;
 import dev.sameface.pipeline.models.ModelCache;
+import dev.sameface.pipeline.models.UserModels;
 import dev.sameface.pipeline.registry.EngineRegistry;
 import dev.sameface.pipeline.registry.StageRegistry;
 
@@ -25,7 +26,8 @@ public final class Pipelines {
         return create(config, ModelCache.standard());
     }
 
-    public static FacePipeline create(PipelineConfig config, ModelCache cache) {
+    public static FacePipeline create(PipelineConfig given, ModelCache cache) {
+        PipelineConfig config = UserModels.read(UserModels.location(cache.home())).choosePlugins(given);
         com.google.inject.Injector injector;
         try {
             injector = Guice.createInjector(new PipelineModule(config, cache, EngineRegistry.load(), StageRegistry.load()));
@@ -53,7 +55,8 @@ public final class Pipelines {
         return matcherOnly(config, ModelCache.standard());
     }
 
-    public static TemplateComparator matcherOnly(PipelineConfig config, ModelCache cache) {
+    public static TemplateComparator matcherOnly(PipelineConfig given, ModelCache cache) {
+        PipelineConfig config = UserModels.read(UserModels.location(cache.home())).choosePlugins(given);
         StageRegistry stages = StageRegistry.load();
         StageSettingsCheck.check(config, stages);
         String space = embeddingSpace(config, stages, cache);
