@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
  * @param outputs   the graph's outputs, as {@code name[dims]}
  * @param evidence  one line per fact, saying what in the graph proves it
  * @param unproven  input fields that are conventions, not facts: {@code color}, {@code mean-scale}
+ * @param normalises whether the graph normalises its own input (then it is fed 0..255)
  */
 public record ModelDeclaration(String task, String plugin, ModelManifest.Input input, List<String> outputs,
-                               List<String> evidence, List<String> unproven) {
+                               List<String> evidence, List<String> unproven, boolean normalises) {
     public static final Set<String> TASKS = Set.of("embedder", "detector", "landmarks");
     /** Operators that, applied to the raw input, mean the graph does its own pixel normalisation. */
     private static final Set<String> NORMALISING = Set.of("Sub", "Mul", "Div", "Add", "BatchNormalization");
@@ -136,7 +137,7 @@ public record ModelDeclaration(String task, String plugin, ModelManifest.Input i
                         mean = f.mean;
                         scale = f.scale;
                     }
-                    evidence.add("colour " + color + (normalises ? "" : ", (x - " + fmt(mean) + ") * " + fmt(scale))
+                    evidence.add("colour " + color + (normalises ? "" : ", (x - " + number(mean) + ") * " + number(scale))
                             + ": the " + f.family + " family's convention (" + f.source + ")");
                 } else {
                     unproven.add("color");
@@ -157,7 +158,27 @@ public record ModelDeclaration(String task, String plugin, ModelManifest.Input i
             }
         }
         return new ModelDeclaration(task, chosen, new ModelManifest.Input(in.name(), color, mean, scale, layout, width, height),
-                outputs, evidence, unproven);
+                outputs, evidence, unproven, normalises);
+    }
+
+    /**
+     * When the file is byte for byte a model the manifest knows (same sha256, same task), that model's recorded
+     * feeding applies to it: identity is proof. Otherwise this declaration unchanged.
+     */
+    public ModelDeclaration knownAs(String sha256, ModelManifest manifest) {
+        var known = manifest.models().entrySet().stream()
+                .filter(e -> sha256.equals(e.getValue().sha256()) && task.equals(e.getValue().task()) && !"file".equals(e.getValue().source().client()))
+                .findFirst();
+        if (known.isEmpty()) {
+            return this;
+        }
+        ModelManifest.Input k = known.get().getValue().input();
+        List<String> ev = new ArrayList<>(evidence);
+        ev.add("sha256 " + sha256.substring(0, 16) + "...: byte for byte the built-in model '" + known.get().getKey() + "', so its recorded"
+                + " feeding applies: " + k.color() + ", (x - " + number(k.mean()) + ") * " + number(k.scale()));
+        var in = new ModelManifest.Input(input.name(), k.color(), k.mean(), k.scale(), input.layout(), k.width() > 0 ? k.width() : input.width(),
+                k.height() > 0 ? k.height() : input.height());
+        return new ModelDeclaration(task, plugin, in, outputs, ev, List.of(), normalises);
     }
 
     /** The first normalising operator reached from the input through pass-through operators, or null. */
@@ -185,7 +206,8 @@ public record ModelDeclaration(String task, String plugin, ModelManifest.Input i
         return ops.isEmpty() ? "none" : String.join(", ", ops);
     }
 
-    static String fmt(double v) {
+    /** A number as short as it is exact enough for a message: 127.5, 0.0078125, 128. */
+    public static String number(double v) {
         String s = String.format(Locale.ROOT, "%.10g", v);
         return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }

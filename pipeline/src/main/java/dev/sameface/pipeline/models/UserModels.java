@@ -37,10 +37,11 @@ public record UserModels(Map<String, UserModel> models) {
      * @param file      absolute path of the user's file, read in place
      * @param unproven  input fields that are conventions until measured ({@code color}, {@code mean-scale})
      * @param evidence  what proves each fact: the graph, the family's convention, or a probe's measurement
+     * @param graphNormalises whether the graph normalises its own input (then only 0..255 feeding makes sense)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UserModel(String task, String plugin, String file, String sha256, ModelManifest.Input input, List<String> outputs,
-                            List<String> evidence, List<String> unproven, String licence) {
+                            List<String> evidence, List<String> unproven, String licence, Boolean graphNormalises) {
         public UserModel {
             outputs = outputs == null ? List.of() : List.copyOf(outputs);
             evidence = evidence == null ? List.of() : List.copyOf(evidence);
@@ -58,7 +59,7 @@ public record UserModels(Map<String, UserModel> models) {
         public UserModel withInput(ModelManifest.Input in, List<String> moreEvidence, List<String> stillUnproven) {
             List<String> ev = new java.util.ArrayList<>(evidence);
             ev.addAll(moreEvidence);
-            return new UserModel(task, plugin, file, sha256, in, outputs, ev, stillUnproven, licence);
+            return new UserModel(task, plugin, file, sha256, in, outputs, ev, stillUnproven, licence, graphNormalises);
         }
     }
 
