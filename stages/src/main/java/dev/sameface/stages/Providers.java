@@ -120,6 +120,95 @@ public final class Providers {
         }
     }
 
+    /** {@code scrfd}: InsightFace's SCRFD with five landmarks (the {@code _bnkps} exports: 0.5g, 2.5g, 10g). */
+    public static final class Scrfd implements DetectorProvider {
+        @Override
+        public String name() {
+            return "scrfd";
+        }
+
+        @Override
+        public String defaultModel() {
+            return "scrfd-500m";
+        }
+
+        @Override
+        public String description() {
+            return "SCRFD face detector with 5 landmarks (model scrfd-500m; InsightFace licence: non-commercial research only)";
+        }
+
+        /** InsightFace's defaults: score 0.5, NMS 0.4, a 640 px input. Side limits as YuNet's (strides 8 to 32). */
+        @Override
+        public List<OptionSpec> optionSpecs() {
+            return concat(detectorSpecs("0.5", "0.4", "50"), OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE,
+                    "the longer image side is scaled down to this before detection"));
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return StageOptions.defaults(optionSpecs());
+        }
+
+        @Override
+        public Detector create(StageContext ctx) {
+            StageOptions o = ctx.options();
+            return new ScrfdDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
+                    o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"), o.integer("max-side"));
+        }
+    }
+
+    /** {@code mtcnn}: the MTCNN cascade (P-Net, R-Net, O-Net) with five landmarks; the registry-fetchable detector with landmarks. */
+    public static final class Mtcnn implements DetectorProvider {
+        @Override
+        public String name() {
+            return "mtcnn";
+        }
+
+        @Override
+        public String defaultModel() {
+            return "mtcnn-pnet";
+        }
+
+        @Override
+        public String description() {
+            return "MTCNN cascade (P-Net, R-Net, O-Net) with 5 landmarks (models mtcnn-pnet/rnet/onet, pip-fetchable)";
+        }
+
+        /**
+         * The reference's defaults (min face 20 px, pyramid factor 0.709, thresholds 0.6/0.7/0.7). The smallest face
+         * is at least P-Net's 12 px window; the factor below 0.9 keeps the pyramid short, above 0.5 keeps a face
+         * within one level of 12 px.
+         */
+        @Override
+        public List<OptionSpec> optionSpecs() {
+            return List.of(
+                    OptionSpec.number("score-threshold", "0.7", 0, 1, "O-Net face probability below which a face is dropped"),
+                    OptionSpec.number("pnet-threshold", "0.6", 0, 1, "P-Net probability below which a pyramid window is dropped"),
+                    OptionSpec.number("rnet-threshold", "0.7", 0, 1, "R-Net probability below which a proposal is dropped"),
+                    OptionSpec.number("min-face", "20", 12, 4096, "the smallest face side looked for, in image pixels"),
+                    OptionSpec.number("scale-factor", "0.709", 0.5, 0.9, "ratio between successive image pyramid levels"),
+                    OptionSpec.integer("top-k", "20", 1, MAX_TOP_K, "the most faces kept"),
+                    OptionSpec.text("rnet-model", "mtcnn-rnet", "model id of the R-Net (second stage)"),
+                    OptionSpec.text("onet-model", "mtcnn-onet", "model id of the O-Net (third stage: boxes and landmarks)"));
+        }
+
+        @Override
+        public Map<String, String> options() {
+            return StageOptions.defaults(optionSpecs());
+        }
+
+        @Override
+        public Detector create(StageContext ctx) {
+            StageOptions o = ctx.options();
+            String p = ctx.modelId();
+            String r = o.string("rnet-model");
+            String out = o.string("onet-model");
+            return new MtcnnDetector(p, ctx.loadModel(p), ctx.modelSpec(p), r, ctx.loadModel(r), ctx.modelSpec(r),
+                    out, ctx.loadModel(out), ctx.modelSpec(out), o.number("min-face"), o.number("scale-factor"),
+                    o.number("pnet-threshold"), o.number("rnet-threshold"), o.number("score-threshold"), o.integer("top-k"));
+        }
+    }
+
     /** {@code similarity}: 5-point similarity transform to the ArcFace template. */
     public static final class Similarity implements AlignerProvider {
         @Override

@@ -23,11 +23,11 @@ public record ModelManifest(Map<String, ModelEntry> models, Map<String, RuntimeE
     public static final String RESOURCE = "/dev/sameface/pipeline/manifest.yaml";
 
     /**
-     * The models the built-in stage plugins run (default chain, then YuNet): what bench-models times and models
+     * The models the built-in stage plugins run (default chain, then YuNet, MTCNN, SCRFD): what bench-models times and models
      * prepare exports when given no ids. ManifestModelListTest checks it against what the registered plugins name.
      */
     public static final java.util.List<String> BUILT_IN_PIPELINE_MODELS = java.util.List.of("ulfg-rfb-320", "fr-landmark-68",
-            "fr-feature-512", "yunet-n");
+            "fr-feature-512", "yunet-n", "mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet", "scrfd-500m");
 
     public ModelManifest {
         models = Map.copyOf(models == null ? Map.of() : models);
