@@ -125,6 +125,17 @@ class ModelsAddCommandTest {
         assertThat(entry.outputs()).hasSize(9).anyMatch(o -> o.startsWith("kps_32"));
         assertThat(entry.evidence()).anyMatch(e -> e.contains("the SCRFD family, decoded by plugin 'scrfd'"));
         assertThat(run("models", "list").out()).containsPattern("my-scrfd +detector +ready .*\\[non-commercial research\\]");
+
+        // verify uses it, on the scrfd plugin it brings, with the scores of the built-in scrfd entry (same bytes).
+        System.setProperty("sameface.local-models", TestData.sharedModels().toString());
+        try {
+            double builtIn = score(run("verify", "--json", "--set", "detector.plugin=scrfd", "--set", "detector.model=scrfd-500m", SAME_A, SAME_B));
+            double declaredScore = score(run("verify", "--json", "--set", "detector.model=my-scrfd", SAME_A, SAME_B));
+            assertThat(declaredScore).isEqualTo(builtIn);
+            assertThat(score(run("verify", "--json", "--set", "detector.model=my-scrfd", SAME_A, OTHER))).isLessThan(declaredScore);
+        } finally {
+            System.clearProperty("sameface.local-models");
+        }
     }
 
     @Test
