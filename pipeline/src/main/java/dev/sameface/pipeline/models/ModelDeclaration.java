@@ -235,16 +235,18 @@ public record ModelDeclaration(String task, String plugin, ModelManifest.Input i
                 return scrfd(String.join(", ", names));
             }
             // InsightFace's own SCRFD exports (det_10g.onnx, det_500m.onnx) carry numeric names: recognised, as its
-            // scrfd.py does, by structure: per stride a score [n,1], a box [n,4] and, for _kps, five points [n,10].
-            if ((names.size() == 9 || names.size() == 6) && lastDims.size() == names.size()) {
+            // scrfd.py does, by structure: per stride (3, or 5 for the deeper exports) a score [n,1], then a box
+            // [n,4], then five points [n,10].
+            if ((names.size() == 9 || names.size() == 15) && lastDims.size() == names.size()) {
                 int k = names.size() / 3;
-                boolean shaped = true;
                 long[] want = {1, 4, 10};
+                boolean shaped = true;
                 for (int i = 0; i < names.size(); i++) {
-                    shaped &= lastDims.get(i) == want[i / 3];
+                    shaped &= lastDims.get(i) == want[i / k];
                 }
                 if (shaped) {
-                    return scrfd(names.size() + " outputs shaped [n,1] x3, [n,4] x3" + (k == 3 ? ", [n,10] x3" : "") + " (unnamed SCRFD export)");
+                    return scrfd(names.size() + " outputs shaped [n,1] x" + k + ", [n,4] x" + k + ", [n,10] x" + k + " (an SCRFD _kps export"
+                            + " without head names)");
                 }
             }
             if (names.size() == 2 && names.contains("scores") && names.contains("boxes")) {
