@@ -4,6 +4,7 @@ import dev.sameface.api.AlignedFace;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Landmarks5;
+import dev.sameface.api.Point;
 import dev.sameface.api.engine.CompiledModel;
 import dev.sameface.api.engine.EngineOptions;
 import dev.sameface.api.engine.InferenceEngine;
@@ -247,11 +248,11 @@ final class ModelProbe {
 
     /**
      * The mirror test: on each photo the first eye must be the image-left one, and on the photo's mirror image the
-     * two eyes must trade places (within 10% of the eye distance).
+     * two eyes must trade places (each nearer its swapped partner than its same-index one).
      *
-     * @return evidence lines
+     * @return the counts and the evidence line
      */
-    static List<String> mirrorTest(ModelCache cache, String id, UserModels.UserModel m, List<Path> photos, Path work, PrintWriter log) {
+    static MirrorResult mirrorTest(ModelCache cache, String id, UserModels.UserModel m, List<Path> photos, Path work, PrintWriter log) {
         PipelineConfig config = PipelineConfig.defaults();
         config = "landmarks".equals(m.task())
                 ? config.withOverrides(Map.of("detector.options.landmark-model", id))
@@ -259,6 +260,7 @@ final class ModelProbe {
         int faces = 0;
         int leftFirst = 0;
         int swapped = 0;
+        List<Double> errors = new ArrayList<>();
         try (FacePipeline p = Pipelines.create(config, cache)) {
             for (Path photo : photos) {
                 Optional<AlignedFace> a = p.alignedSubject(photo);
@@ -274,19 +276,33 @@ final class ModelProbe {
                 if (l.imageLeftEye().x() < l.imageRightEye().x()) {
                     leftFirst++;
                 }
-                double iod = Math.hypot(l.imageRightEye().x() - l.imageLeftEye().x(), l.imageRightEye().y() - l.imageLeftEye().y());
-                // Mirrored, the image-right eye of the photo becomes the image-left eye: x' = width - x.
-                double err = Math.max(Math.hypot(width - l.imageRightEye().x() - r.imageLeftEye().x(), l.imageRightEye().y() - r.imageLeftEye().y()),
-                        Math.hypot(width - l.imageLeftEye().x() - r.imageRightEye().x(), l.imageLeftEye().y() - r.imageRightEye().y()));
-                if (err <= 0.1 * iod) {
+                // Mirrored, the photo's image-right eye becomes the image-left eye (x' = width - x): the order holds when
+                // each eye of the mirror image lies nearer its swapped partner than the same-index one.
+                Point lMirrorRight = new Point(width - l.imageRightEye().x(), l.imageRightEye().y());
+                Point lMirrorLeft = new Point(width - l.imageLeftEye().x(), l.imageLeftEye().y());
+                if (distance(r.imageLeftEye(), lMirrorRight) < distance(r.imageLeftEye(), lMirrorLeft)
+                        && distance(r.imageRightEye(), lMirrorLeft) < distance(r.imageRightEye(), lMirrorRight)) {
                     swapped++;
                 }
+                double iod = distance(l.imageLeftEye(), l.imageRightEye());
+                errors.add(Math.max(distance(r.imageLeftEye(), lMirrorRight), distance(r.imageRightEye(), lMirrorLeft)) / iod);
             }
         }
+        java.util.Collections.sort(errors);
+        double median = errors.isEmpty() ? Double.NaN : errors.get(errors.size() / 2);
         String line = String.format(Locale.ROOT, "mirror test on %d photos (%d with a face in photo and mirror): first eye image-left on %d,"
-                + " eyes trade places on the mirror image (within 10%% of the eye distance) on %d", photos.size(), faces, leftFirst, swapped);
+                + " eyes trade places on the mirror image on %d (median eye error %.1f%% of the eye distance)", photos.size(), faces, leftFirst,
+                swapped, 100 * median);
         log.println("  " + line);
-        return List.of(line);
+        return new MirrorResult(photos.size(), faces, leftFirst, swapped, line);
+    }
+
+    /** The mirror test's counts: photos tried, faces found in both photo and mirror, and how many passed each check. */
+    record MirrorResult(int photos, int faces, int leftFirst, int swapped, String evidence) {
+    }
+
+    private static double distance(Point a, Point b) {
+        return Math.hypot(a.x() - b.x(), a.y() - b.y());
     }
 
     private static int writeMirror(Path photo, Path target) {

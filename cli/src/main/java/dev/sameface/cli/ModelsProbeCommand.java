@@ -77,7 +77,7 @@ final class ModelsProbeCommand implements Callable<Integer> {
             }
             Path work = Files.createTempDirectory("sameface-probe");
             try {
-                List<String> ev = ModelProbe.mirrorTest(cache, id, m, sample, work, out);
+                List<String> ev = List.of(ModelProbe.mirrorTest(cache, id, m, sample, work, out).evidence());
                 if (write) {
                     record(where, cache, m.withInput(m.input(), ev, m.unproven()), out);
                 }
