@@ -170,13 +170,23 @@ class ModelsAddCommandTest {
     }
 
     @Test
-    void printShowsTheEntryAndRecordsNothing() throws Exception {
+    void printedEntryIsAConfigurationsModelsBlockThatVerifyUses() throws Exception {
         Path mine = copyOf(builtInEmbedderFile(), "printed.onnx");
         CliRun printed = run("models", "add", mine.toString(), "--task", "embedder", "--print");
         assertThat(printed.exit()).as(printed.err()).isZero();
-        JsonNode yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                .readTree(printed.out().substring(0, printed.out().indexOf("\n  file:")));
+        String block = printed.out().substring(0, printed.out().indexOf("\n  file:") + 1);
+        JsonNode yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(block);
         assertThat(yaml.at("/models/printed/sha256").asText()).isEqualTo(Sha256.of(mine));
-        assertThat(Files.exists(declared)).isFalse();
+        assertThat(Files.exists(declared)).as("--print records nothing").isFalse();
+
+        // The block, pasted into a configuration file, declares the model for that configuration only.
+        Path config = Files.writeString(dir.resolve("mine.yaml"), block + "embedder:\n  model: printed\n");
+        double builtIn = score(run("verify", "--json", SAME_A, SAME_B));
+        assertThat(score(run("verify", "--json", "--config", config.toString(), SAME_A, SAME_B))).isEqualTo(builtIn);
+        CliRun unknown = run("verify", "--json", "--set", "embedder.model=printed", SAME_A, SAME_B);
+        assertThat(unknown.exit()).as("not declared outside that configuration").isEqualTo(ErrorCode.UNKNOWN_NAME.exitCode());
+
+        Files.write(mine, new byte[]{0x0a, 0x00}, StandardOpenOption.APPEND);
+        assertThat(run("verify", "--json", "--config", config.toString(), SAME_A, SAME_B).exit()).isEqualTo(ErrorCode.MODEL_CHECKSUM_MISMATCH.exitCode());
     }
 }

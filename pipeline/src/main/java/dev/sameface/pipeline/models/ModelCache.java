@@ -62,6 +62,11 @@ public final class ModelCache {
         return dirs;
     }
 
+    /** The same cache with another manifest (e.g. one with a configuration's own declared models added). */
+    public ModelCache withManifest(ModelManifest m) {
+        return new ModelCache(m, home, localDirs);
+    }
+
     public ModelManifest manifest() {
         return manifest;
     }

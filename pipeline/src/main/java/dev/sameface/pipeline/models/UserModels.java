@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
-import dev.sameface.pipeline.config.PipelineConfig;
-import dev.sameface.pipeline.config.StageConfig;
 import dev.sameface.pipeline.files.AtomicFiles;
 
 import java.io.IOException;
@@ -122,34 +120,30 @@ public record UserModels(Map<String, UserModel> models) {
 
     /** The built-in (and plugin) manifest with these declarations added; an id may not shadow a built-in one. */
     public ModelManifest addTo(ModelManifest base, Path origin) {
+        return addTo(base, origin.toString());
+    }
+
+    public ModelManifest addTo(ModelManifest base, String origin) {
         Map<String, ModelManifest.ModelEntry> entries = new TreeMap<>();
         models.forEach((id, m) -> entries.put(id, m.manifestEntry(id)));
-        return base.withUserModels(entries, origin.toString());
+        return base.withUserModels(entries, origin);
     }
 
-    /**
-     * A stage whose model is a declared one runs on the plugin that model was declared for: {@code --set
-     * detector.model=my-scrfd} alone switches the detector to {@code scrfd}. The previous plugin's options go with
-     * it, as when a configuration names another plugin.
-     */
-    public PipelineConfig choosePlugins(PipelineConfig config) {
-        PipelineConfig c = config;
-        StageConfig d = switched(c.detector());
-        if (d != c.detector()) {
-            c = c.withDetector(d);
-        }
-        StageConfig e = switched(c.embedder());
-        if (e != c.embedder()) {
-            c = c.withEmbedder(e);
-        }
-        return c;
+    /** The plugin a declared model was declared for, if it is a declared model with one. */
+    public java.util.Optional<String> pluginOf(String id) {
+        UserModel m = id == null ? null : models.get(id);
+        return m == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(m.plugin());
     }
 
-    private StageConfig switched(StageConfig stage) {
-        UserModel m = stage.model() == null ? null : models.get(stage.model());
-        if (m == null || m.plugin() == null || m.plugin().equals(stage.plugin())) {
-            return stage;
+    /** These declarations and {@code more} (a configuration's {@code models:} block); an id in both is an error. */
+    public UserModels and(Map<String, UserModel> more, String origin) {
+        Map<String, UserModel> all = new TreeMap<>(models);
+        for (var e : more.entrySet()) {
+            if (all.putIfAbsent(e.getKey(), e.getValue()) != null) {
+                throw new FaceException(ErrorCode.CONFIG_ERROR, origin + " declares model '" + e.getKey() + "', which "
+                        + "sameface models add declared already; use another id");
+            }
         }
-        return new StageConfig(m.plugin(), stage.model(), stage.engine(), Map.of(), stage.precision());
+        return new UserModels(all);
     }
 }
