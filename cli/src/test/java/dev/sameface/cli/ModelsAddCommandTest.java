@@ -6,14 +6,10 @@ import dev.sameface.api.SamefaceHome;
 import dev.sameface.pipeline.models.Sha256;
 import dev.sameface.pipeline.models.UserModels;
 import dev.sameface.pipeline.testing.TestData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 import static dev.sameface.cli.CliRun.run;
@@ -24,32 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * if it were the user's own, and the detectors of ../shared/models. Declarations go to a temp user-models file
  * ({@code sameface.user-models}), never into the shared cache's.
  */
-class ModelsAddCommandTest {
+class ModelsAddCommandTest extends DeclaredModelsTest {
     private static final String SAME_A = TestData.lfw("George_W_Bush", 1).toString();
     private static final String SAME_B = TestData.lfw("George_W_Bush", 2).toString();
     private static final String OTHER = TestData.lfw("Serena_Williams", 1).toString();
-
-    @TempDir
-    Path dir;
-    Path declared;
-
-    @BeforeEach
-    void ownUserModelsFile() {
-        declared = dir.resolve("user-models.yaml");
-        System.setProperty("sameface.user-models", declared.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("sameface.user-models");
-    }
-
-    private Path copyOf(Path model, String name) throws Exception {
-        if (!Files.isRegularFile(model)) {
-            throw new IllegalStateException(model + " is missing; run: ./sameface models fetch");
-        }
-        return Files.copy(model, dir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
-    }
 
     private static Path builtInEmbedderFile() {
         return SamefaceHome.resolve().resolve("models/fr-feature-512/fr-feature-512.onnx");

@@ -7,11 +7,8 @@ import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.models.ModelManifest;
 import dev.sameface.pipeline.models.UserModels;
 import dev.sameface.pipeline.testing.TestData;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,30 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * find the feeding docs/models.md measured on LFW's ten folds (the manifest's), with its evidence.
  */
 @Tag("slow")
-class ModelsProbeCommandTest {
-    @TempDir
-    Path dir;
-    Path declared;
-
-    @BeforeEach
-    void ownUserModelsFile() {
-        declared = dir.resolve("user-models.yaml");
-        System.setProperty("sameface.user-models", declared.toString());
-    }
-
-    @AfterEach
-    void restore() {
-        System.clearProperty("sameface.user-models");
-        System.clearProperty("sameface.local-models");
-    }
-
+class ModelsProbeCommandTest extends DeclaredModelsTest {
     @Test
     void theProbeFindsTheEmbeddersMeasuredFeedingWithItsEvidence() throws Exception {
-        Path file = SamefaceHome.resolve().resolve("models/fr-feature-512/fr-feature-512.onnx");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing; run: ./sameface models fetch");
-        }
-        Path mine = Files.copy(file, dir.resolve("feature.onnx"));
+        Path mine = copyOf(SamefaceHome.resolve().resolve("models/fr-feature-512/fr-feature-512.onnx"), "feature.onnx");
         assertThat(run("models", "add", mine.toString(), "--task", "embedder", "--id", "probed").exit()).isZero();
         UserModels.UserModel entry = UserModels.read(declared).model("probed");
 
@@ -89,7 +66,7 @@ class ModelsProbeCommandTest {
 
     @Test
     void theMirrorTestChecksADetectorsLandmarkOrder() throws Exception {
-        Path mine = Files.copy(TestData.sharedModels().resolve("yunet_n_dynamic.onnx"), dir.resolve("yunet.onnx"));
+        Path mine = copyOf(TestData.sharedModels().resolve("yunet_n_dynamic.onnx"), "yunet.onnx");
         assertThat(run("models", "add", mine.toString(), "--task", "detector", "--id", "mirror-yunet").exit()).isZero();
         System.setProperty("sameface.local-models", TestData.sharedModels().toString());
         PairSet lfw = LfwPairsProtocol.read(TestData.pairsFile(), TestData.lfwImages(), false);
