@@ -21,7 +21,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 @Command(name = "models", description = "List, fetch and check models, runtimes, plugins and engines.",
-        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.FetchCommand.class, ModelsCommand.PrepareCommand.class})
+        subcommands = {ModelsCommand.ListCommand.class, ModelsCommand.FetchCommand.class, ModelsCommand.PrepareCommand.class,
+                ModelsAddCommand.class, ModelsProbeCommand.class})
 final class ModelsCommand {
 
     @Command(name = "list", description = "Every model and runtime of the manifest, where it comes from, and whether it is ready; plugins and engines.")
@@ -197,12 +198,12 @@ final class ModelsCommand {
                     // Generated first, then exported to TorchScript like any other model.
                     Generated.make(cache, id, spec.commandLine().getOut());
                     args.add(id);
-                } else if ("local".equals(entry.source().client())) {
+                } else if ("local".equals(entry.source().client()) || "file".equals(entry.source().client())) {
                     if (ids.isEmpty() && !cache.isReady(id)) {
                         spec.commandLine().getOut().println("skipping " + id + ": " + entry.source().describe());
                         continue;
                     }
-                    // Local-only models are exported from where they are found, not copied.
+                    // Local-only and user-declared models are exported from where they are found, not copied.
                     var src = cache.source(id).file(dev.sameface.api.engine.ModelFormat.ONNX).orElseThrow();
                     args.add(id + "=" + src);
                 } else {

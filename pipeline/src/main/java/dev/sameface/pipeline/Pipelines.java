@@ -10,8 +10,10 @@ import dev.sameface.api.Matcher;
 import dev.sameface.api.MatcherProvider;
 import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.config.StageConfig;
 import dev.sameface.pipeline.config.TemplateSettings;
 import dev.sameface.pipeline.models.ModelCache;
+import dev.sameface.pipeline.models.UserModels;
 import dev.sameface.pipeline.registry.EngineRegistry;
 import dev.sameface.pipeline.registry.StageRegistry;
 
@@ -20,12 +22,43 @@ public final class Pipelines {
     private Pipelines() {
     }
 
+    /** The cache with the configuration's own {@code models:} block added to its manifest. */
+    private static ModelCache withDeclared(PipelineConfig config, ModelCache cache) {
+        if (config.models().isEmpty()) {
+            return cache;
+        }
+        return cache.withManifest(new UserModels(config.models()).addTo(cache.manifest(), "the configuration's models:"));
+    }
+
+    /**
+     * A stage whose model is a declared one (models add, or the configuration's {@code models:}) runs on the plugin
+     * that model was declared for: {@code --set detector.model=my-scrfd} alone switches the detector to {@code scrfd}.
+     * The previous plugin's options go with it, as when a configuration names another plugin.
+     */
+    private static PipelineConfig declaredPlugins(PipelineConfig config, ModelCache cache) {
+        UserModels declared = UserModels.read(UserModels.location(cache.home())).and(config.models(), "the configuration's models:");
+        PipelineConfig c = config;
+        var d = c.detector();
+        var dp = declared.pluginOf(d.model());
+        if (dp.isPresent() && !dp.get().equals(d.plugin())) {
+            c = c.withDetector(new StageConfig(dp.get(), d.model(), d.engine(), java.util.Map.of(), d.precision()));
+        }
+        var e = c.embedder();
+        var ep = declared.pluginOf(e.model());
+        if (ep.isPresent() && !ep.get().equals(e.plugin())) {
+            c = c.withEmbedder(new StageConfig(ep.get(), e.model(), e.engine(), java.util.Map.of(), e.precision()));
+        }
+        return c;
+    }
+
     /** The pipeline the configuration describes, with the standard model cache and the plugins on the class path. */
     public static FacePipeline create(PipelineConfig config) {
         return create(config, ModelCache.standard());
     }
 
-    public static FacePipeline create(PipelineConfig config, ModelCache cache) {
+    public static FacePipeline create(PipelineConfig given, ModelCache standard) {
+        ModelCache cache = withDeclared(given, standard);
+        PipelineConfig config = declaredPlugins(given, cache);
         com.google.inject.Injector injector;
         try {
             injector = Guice.createInjector(new PipelineModule(config, cache, EngineRegistry.load(), StageRegistry.load()));
@@ -53,7 +86,9 @@ public final class Pipelines {
         return matcherOnly(config, ModelCache.standard());
     }
 
-    public static TemplateComparator matcherOnly(PipelineConfig config, ModelCache cache) {
+    public static TemplateComparator matcherOnly(PipelineConfig given, ModelCache standard) {
+        ModelCache cache = withDeclared(given, standard);
+        PipelineConfig config = declaredPlugins(given, cache);
         StageRegistry stages = StageRegistry.load();
         StageSettingsCheck.check(config, stages);
         String space = embeddingSpace(config, stages, cache);

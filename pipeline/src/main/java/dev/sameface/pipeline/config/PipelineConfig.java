@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.models.UserModels;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,12 +38,15 @@ import java.util.TreeSet;
  *                      int8 or auto (see {@link Precision})
  * @param templates     how template files are protected: a key file for a MAC, optionally encryption (see
  *                      {@link TemplateSettings}); null (absent) = plain templates
+ * @param models        models declared from the user's own files, in the format {@code sameface models add --print}
+ *                      prints (see {@link dev.sameface.pipeline.models.UserModels}); empty: none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PipelineConfig(String engine, Integer threads, Map<String, String> engineOptions, Double threshold,
                              String thresholdFmr, String faceSelection,
                              StageConfig detector, StageConfig aligner, StageConfig embedder, StageConfig matcher,
-                             String precision, TemplateSettings templates) {
+                             String precision, TemplateSettings templates,
+                             @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, UserModels.UserModel> models) {
     public static final String DEFAULT_RESOURCE = "/dev/sameface/pipeline/default.yaml";
 
     public PipelineConfig {
@@ -51,6 +55,7 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
         faceSelection = faceSelection == null ? "largest" : faceSelection;
         precision = precision == null ? Precision.F32.id() : Precision.parse(precision).id();
+        models = models == null ? Map.of() : Map.copyOf(models);
         // More threads than cores only adds contention (and 100000 never finishes creating an ONNX Runtime session).
         int cores = Runtime.getRuntime().availableProcessors();
         if (threads < 1 || threads > cores) {
@@ -66,6 +71,14 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
                 throw new FaceException(ErrorCode.CONFIG_ERROR, "the configuration needs a '" + s[0] + "' section with a 'plugin'");
             }
         }
+    }
+
+    /** A configuration that declares no models of its own. */
+    public PipelineConfig(String engine, Integer threads, Map<String, String> engineOptions, Double threshold, String thresholdFmr,
+                          String faceSelection, StageConfig detector, StageConfig aligner, StageConfig embedder, StageConfig matcher,
+                          String precision, TemplateSettings templates) {
+        this(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision,
+                templates, Map.of());
     }
 
     private static ObjectMapper mapper() {
@@ -205,19 +218,19 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
 
     /** The stage sections replaced, for code that builds configurations. */
     public PipelineConfig withDetector(StageConfig d) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher, precision, templates);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, d, aligner, embedder, matcher, precision, templates, models);
     }
 
     public PipelineConfig withEmbedder(StageConfig e) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, e, matcher, precision, templates);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, e, matcher, precision, templates, models);
     }
 
     public PipelineConfig withEngine(String e) {
-        return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision, templates);
+        return new PipelineConfig(e, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision, templates, models);
     }
 
     public PipelineConfig withThreshold(double t, String fmr) {
-        return new PipelineConfig(engine, threads, engineOptions, t, fmr, faceSelection, detector, aligner, embedder, matcher, precision, templates);
+        return new PipelineConfig(engine, threads, engineOptions, t, fmr, faceSelection, detector, aligner, embedder, matcher, precision, templates, models);
     }
 
     public String toYaml() {
@@ -229,11 +242,11 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
     }
 
     public PipelineConfig withPrecision(String p) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, p, templates);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, p, templates, models);
     }
 
     public PipelineConfig withTemplates(TemplateSettings t) {
-        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision, t);
+        return new PipelineConfig(engine, threads, engineOptions, threshold, thresholdFmr, faceSelection, detector, aligner, embedder, matcher, precision, t, models);
     }
 
     /** The precision a stage asks for: its own, else the pipeline's. */

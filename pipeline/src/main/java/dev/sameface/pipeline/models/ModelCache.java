@@ -37,7 +37,13 @@ public final class ModelCache {
     }
 
     public static ModelCache standard() {
-        return new ModelCache(ModelManifest.load(), SamefaceHome.resolve(), localDirsFromEnvironment());
+        return withUserModels(ModelManifest.load(), SamefaceHome.resolve(), localDirsFromEnvironment());
+    }
+
+    /** A cache whose manifest also holds the models declared with {@code models add} ({@link UserModels#location}). */
+    public static ModelCache withUserModels(ModelManifest manifest, Path home, List<Path> localDirs) {
+        Path declared = UserModels.location(home);
+        return new ModelCache(UserModels.read(declared).addTo(manifest, declared), home, localDirs);
     }
 
     public static List<Path> localDirsFromEnvironment() {
@@ -54,6 +60,11 @@ public final class ModelCache {
             }
         }
         return dirs;
+    }
+
+    /** The same cache with another manifest (e.g. one with a configuration's own declared models added). */
+    public ModelCache withManifest(ModelManifest m) {
+        return new ModelCache(m, home, localDirs);
     }
 
     public ModelManifest manifest() {
@@ -159,6 +170,14 @@ public final class ModelCache {
     }
 
     private Path locate(String id, ModelManifest.ModelEntry entry) {
+        if ("file".equals(entry.source().client())) {
+            Path p = Path.of(entry.source().path());
+            if (!Files.isRegularFile(p)) {
+                throw new FaceException(ErrorCode.MODEL_MISSING, "model " + id + " was declared from " + p
+                        + " (sameface models add), and that file is gone; put it back or declare the model again");
+            }
+            return p;
+        }
         if ("local".equals(entry.source().client())) {
             String name = entry.source().path();
             for (Path dir : localDirs) {
@@ -195,6 +214,12 @@ public final class ModelCache {
 
     private static void verify(String id, ModelManifest.ModelEntry entry, Path file) {
         String actual = hash(file);
+        if (!actual.equals(entry.sha256()) && "file".equals(entry.source().client())) {
+            // The user's own file: no registry to fetch it again from, and weights nobody measured must not decide.
+            throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "model " + id + ": " + file + " changed after it was declared"
+                    + " (sha256 now " + actual + ", declared " + entry.sha256() + "); if the change is yours, declare it again: "
+                    + "./sameface models add " + file + " --task " + entry.task() + " --id " + id + " --replace");
+        }
         if (!actual.equals(entry.sha256())) {
             throw new FaceException(ErrorCode.MODEL_CHECKSUM_MISMATCH, "model " + id + " at " + file + " has sha256 " + actual
                     + " but the manifest says " + entry.sha256() + "; delete it and run: ./sameface models "
