@@ -140,6 +140,15 @@ public final class Frvt11 implements AutoCloseable {
     }
 
     /**
+     * The failed template for {@code images} photos that could not be read or decoded (NIST's harness decodes images
+     * itself; a harness that reads files reports here why it has none to give).
+     */
+    public TemplateResult failedTemplate(ErrorCode why, int images, String reason) {
+        ensureOpen();
+        return failed(why, ReturnCode.of(why), java.util.Collections.nCopies(images, EyePair.UNASSIGNED), reason);
+    }
+
+    /**
      * The similarity of a verification and an enrolment template in [0, 1], or -1 with the reason when either is
      * failed, corrupt, truncated or from another model.
      */

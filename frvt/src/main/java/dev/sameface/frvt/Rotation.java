@@ -8,11 +8,11 @@ import dev.sameface.api.Point;
  * by 90 or 180 degrees, which the detector (trained on upright faces) does not find; {@link Frvt11} tries the turns
  * when the upright image shows no face and reports the eyes in the input's own pixels.
  */
-enum Rotation {
+public enum Rotation {
     CLOCKWISE_90, COUNTER_CLOCKWISE_90, HALF_TURN;
 
     /** The image turned this way. */
-    Image apply(Image img) {
+    public Image apply(Image img) {
         int w = img.width();
         int h = img.height();
         int ch = img.format().channels();
@@ -31,7 +31,7 @@ enum Rotation {
     }
 
     /** Where point (x, y) of the turned image lies in the original {@code w} x {@code h} image. */
-    Point back(double x, double y, int w, int h) {
+    public Point back(double x, double y, int w, int h) {
         return switch (this) {
             case CLOCKWISE_90 -> new Point(y, h - 1 - x);
             case COUNTER_CLOCKWISE_90 -> new Point(w - 1 - y, x);

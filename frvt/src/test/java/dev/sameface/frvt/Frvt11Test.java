@@ -8,6 +8,7 @@ import dev.sameface.api.Landmarks5;
 import dev.sameface.api.PixelFormat;
 import dev.sameface.api.Template;
 import dev.sameface.api.TemplateCodec;
+import dev.sameface.frvt.validation.DataSet;
 import dev.sameface.pipeline.image.ImageDecoder;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
@@ -41,33 +42,14 @@ class Frvt11Test {
     static void initialise() throws IOException {
         configDir = tmp.resolve("config");
         ConfigDirectory.create(configDir, TestData.defaultConfig(), TestData.cache());
-        makeReadOnly(configDir);
-        configBefore = snapshot(configDir);
+        ConfigDirectory.makeReadOnly(configDir);
+        configBefore = ConfigDirectory.snapshot(configDir);
         frvt = Frvt11.initialize(configDir);
     }
 
     @AfterAll
     static void close() {
         frvt.close();
-    }
-
-    static void makeReadOnly(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-xr-xr-x" : "r--r--r--"));
-            }
-        }
-    }
-
-    /** Every file with its size and modification time: root ignores permissions, so "read-only" is checked by content. */
-    static Map<String, String> snapshot(Path dir) throws IOException {
-        Map<String, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.toList()) {
-                m.put(dir.relativize(p).toString(), Files.size(p) + "@" + Files.getLastModifiedTime(p).toMillis());
-            }
-        }
-        return m;
     }
 
     static Image photo(String person, int index) {
@@ -92,7 +74,7 @@ class Frvt11Test {
         assertThat(r.code()).isEqualTo(ReturnCode.SUCCESS);
         assertThat(Files.getPosixFilePermissions(configDir.resolve(Frvt11.CONFIG_FILE)))
                 .doesNotContain(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
-        assertThat(snapshot(configDir)).isEqualTo(configBefore);
+        assertThat(ConfigDirectory.snapshot(configDir)).isEqualTo(configBefore);
     }
 
     @Test
@@ -242,53 +224,22 @@ class Frvt11Test {
     @Test
     void greyPhotosSeveralFacesAndSmallFacesGiveTemplates() {
         Image colour = photo("Serena_Williams", 1);
-        byte[] g = new byte[colour.width() * colour.height()];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = colour.pixels()[3 * i + 1];
-        }
-        TemplateResult grey = enrol(new Image(colour.width(), colour.height(), PixelFormat.GRAY8, g));
+        TemplateResult grey = enrol(DataSet.grey(colour));
         assertThat(grey.code()).isEqualTo(ReturnCode.SUCCESS);
         assertThat(frvt.matchTemplates(grey.template(), enrol(colour).template()).similarity()).isGreaterThan(frvt.threshold());
 
         // Two people side by side: one template, eyes on one of the two faces, inside the image.
         Image left = photo("Tony_Blair", 1);
-        Image pair = sideBySide(left, colour);
+        Image pair = DataSet.sideBySide(left, colour);
         TemplateResult two = enrol(pair);
         assertThat(two.code()).isEqualTo(ReturnCode.SUCCESS);
         assertThat(two.eyes().getFirst().isLeftAssigned()).isTrue();
         assertThat(two.eyes().getFirst().xleft()).isLessThan(pair.width());
 
         // A face of about 30 pixels between the eyes' outer corners in a 500x500 frame.
-        TemplateResult small = enrol(placeSmall(colour, 500));
+        TemplateResult small = enrol(DataSet.smallInFrame(colour, 4, 500));
         assertThat(small.code()).isIn(ReturnCode.SUCCESS, ReturnCode.FACE_DETECTION_ERROR);
         assertThat(small.template()).isNotEmpty();
-    }
-
-    private static Image sideBySide(Image a, Image b) {
-        int h = Math.max(a.height(), b.height());
-        int w = a.width() + b.width();
-        byte[] px = new byte[w * h * 3];
-        for (int y = 0; y < a.height(); y++) {
-            System.arraycopy(a.pixels(), y * a.width() * 3, px, y * w * 3, a.width() * 3);
-        }
-        for (int y = 0; y < b.height(); y++) {
-            System.arraycopy(b.pixels(), y * b.width() * 3, px, (y * w + a.width()) * 3, b.width() * 3);
-        }
-        return new Image(w, h, PixelFormat.RGB8, px);
-    }
-
-    /** The photo shrunk four times (nearest neighbour) in the corner of a larger grey frame. */
-    private static Image placeSmall(Image src, int frame) {
-        byte[] px = new byte[frame * frame * 3];
-        Arrays.fill(px, (byte) 128);
-        int w = src.width() / 4;
-        int h = src.height() / 4;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                System.arraycopy(src.pixels(), ((y * 4) * src.width() + x * 4) * 3, px, ((y + 40) * frame + x + 40) * 3, 3);
-            }
-        }
-        return new Image(frame, frame, PixelFormat.RGB8, px);
     }
 
     @Test
