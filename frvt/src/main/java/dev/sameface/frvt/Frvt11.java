@@ -178,8 +178,8 @@ public final class Frvt11 implements AutoCloseable {
         return Math.max(0, (1 + cosine) / 2);
     }
 
-    /** The normalised mean of unit vectors: the direction that is closest, on average, to each photo's. */
-    static Embedding fuse(List<Embedding> embeddings) {
+    /** How {@link #createFaceTemplate} fuses photos: the normalised mean of unit vectors, the direction closest on average to each. */
+    public static Embedding fuse(List<Embedding> embeddings) {
         if (embeddings.size() == 1) {
             return embeddings.getFirst();
         }
