@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The validation run end to end on a small LFW data set with its bad inputs: two worker processes a phase, NIST's
  * log formats, every check passing, and each bad input answered with the return code that names its fault.
  */
+// Slow: six worker JVMs (two per phase), each loading the models, over a few minutes of LFW photos.
 @Tag("slow")
 class ValidationRunTest {
     @TempDir
