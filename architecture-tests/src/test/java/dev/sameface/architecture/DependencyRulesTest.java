@@ -39,7 +39,7 @@ class DependencyRulesTest {
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sameface");
         // A rule over no classes passes: make sure every module's classes are really there.
         for (String pkg : new String[]{"api", "kit", "stages", "pipeline", "onnxruntime", "torchscript", "onnx", "openvino", "djl",
-                "evaluation", "cli", "examples.retinaface", "conformance"}) {
+                "evaluation", "frvt", "cli", "examples.retinaface", "conformance"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.sameface." + pkg)))
                     .as("classes of dev.sameface.%s on the class path", pkg).isTrue();
         }
@@ -111,6 +111,15 @@ class DependencyRulesTest {
                 .should().onlyDependOnClassesThat(resideInAPackage("dev.sameface..").negate()
                         .or(resideInAnyPackage(API, "dev.sameface.pipeline..", "dev.sameface.conformance..")))
                 .because("the suite loads a detector the way production does (ServiceLoader through the pipeline), never by its class").check(classes);
+    }
+
+    @Test
+    void frvtIsTheContractOverThePipelineAndNamesNoStageEngineOrCommand() {
+        noClasses().that().resideInAPackage("dev.sameface.frvt..")
+                .should().dependOnClassesThat(resideInAPackage("dev.sameface..")
+                        .and(not(resideInAnyPackage(API, "dev.sameface.pipeline..", "dev.sameface.frvt.."))))
+                .because("the FRVT facade drives the pipeline as any caller does; the cli and evaluation build on it, not it on them")
+                .check(classes);
     }
 
     @Test

@@ -161,6 +161,19 @@ public final class FacePipeline implements AutoCloseable {
         ensureOpen();
         long t0 = System.nanoTime();
         Image image = decoder.decode(bytes, name);
+        return enrol(image, t0);
+    }
+
+    /**
+     * Enrols a decoded image (raw pixels, as NIST's FRVT API hands them over): a failed template when no usable face
+     * is found, as for {@link #enrol(byte[], String)}; the decode time is zero.
+     */
+    public Enrolment enrol(Image image) {
+        ensureOpen();
+        return enrol(image, System.nanoTime());
+    }
+
+    private Enrolment enrol(Image image, long t0) {
         long t1 = System.nanoTime();
         Image rgb = image.toRgb();
         // Selection needs boxes only, so the detector's per-face landmark work runs once, for the chosen face.

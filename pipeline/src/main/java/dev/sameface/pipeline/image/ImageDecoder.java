@@ -89,6 +89,9 @@ public final class ImageDecoder {
         if (bytes.length == 0) {
             throw new FaceException(ErrorCode.IMAGE_DECODE_ERROR, name + ": empty file, not an image");
         }
+        if (PnmCodec.isPnm(bytes)) {
+            return PnmCodec.decode(bytes, name, (w, h) -> checkSize(name, w, h)); // NIST FRVT's PGM/PPM
+        }
         if (turboJpeg && isJpeg(bytes) && TurboJpeg.instance().isPresent()) {
             TurboJpeg.Result r;
             try {

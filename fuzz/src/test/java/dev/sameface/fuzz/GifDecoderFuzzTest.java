@@ -1,0 +1,21 @@
+package dev.sameface.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sameface.pipeline.image.ImageDecoder;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+/** Fuzzes GIF (ImageIO): decoded within the limits or refused with a typed error. */
+class GifDecoderFuzzTest {
+    static Stream<Arguments> seeds() {
+        return Seeds.encoded("gif");
+    }
+
+    @MethodSource("seeds")
+    @FuzzTest(maxDuration = "3s")
+    void decodesOrRefuses(byte[] bytes) {
+        ImageDecoderChecks.decodesOrRefuses(ImageDecoder.DEFAULT, bytes);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.sameface.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sameface.pipeline.image.ImageDecoder;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+/** Fuzzes JPEG through libjpeg-turbo when present (else ImageIO), EXIF orientation included: decoded within the limits or refused with a typed error. */
+class JpegDecoderFuzzTest {
+    static Stream<Arguments> seeds() {
+        return Seeds.jpegs();
+    }
+
+    @MethodSource("seeds")
+    @FuzzTest(maxDuration = "3s")
+    void decodesOrRefuses(byte[] bytes) {
+        ImageDecoderChecks.decodesOrRefuses(ImageDecoder.DEFAULT, bytes);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.sameface.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sameface.pipeline.image.ImageDecoder;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.stream.Stream;
+
+/** Fuzzes PGM and PPM, binary and plain (PnmCodec, through ImageDecoder's dispatch): decoded within the limits or refused with a typed error. */
+class PnmDecoderFuzzTest {
+    static Stream<Arguments> seeds() {
+        return Seeds.pnms();
+    }
+
+    @MethodSource("seeds")
+    @FuzzTest(maxDuration = "3s")
+    void decodesOrRefuses(byte[] bytes) {
+        ImageDecoderChecks.decodesOrRefuses(ImageDecoder.DEFAULT, bytes);
+    }
+}
