@@ -137,7 +137,7 @@ final class RequestImages {
     private Map<String, List<UploadedFile>> parts() {
         try {
             return ctx.uploadedFileMap();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Jetty's ServletException arrives unchecked through Kotlin
             // Jetty's multipart parser enforces the configured totals on streams without a Content-Length.
             String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
             if (m.contains("exceed") || m.contains("too large") || m.contains("max")) {

@@ -103,7 +103,9 @@ public final class SamefaceServer implements AutoCloseable {
         c.jetty.threadPool = threads;
         c.http.maxRequestSize = settings.maxBodyBytes();
         // Parts stay in memory (never a temporary file): the server stores no image.
-        c.jetty.multipartConfig.maxFileSize(settings.maxImageBytes(), SizeUnit.BYTES);
+        // A part over the image limit is refused by RequestImages with its name and size, so Jetty's own per-part
+        // limit is only the body's; the body limit is checked on Content-Length before parsing (guard).
+        c.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
         c.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
         c.jetty.multipartConfig.maxInMemoryFileSize((int) Math.min(Integer.MAX_VALUE, settings.maxBodyBytes()), SizeUnit.BYTES);
         if (!settings.corsOrigins().isEmpty()) {
