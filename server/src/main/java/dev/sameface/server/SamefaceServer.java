@@ -229,6 +229,7 @@ public final class SamefaceServer implements AutoCloseable {
     }
 
     private void verify(Context ctx) {
+        requireReady();
         RequestImages in = RequestImages.of(ctx, settings.maxImageBytes(), true);
         byte[] a = in.one("a");
         byte[] b = in.one("b");
@@ -262,6 +263,7 @@ public final class SamefaceServer implements AutoCloseable {
     }
 
     private void templates(Context ctx) {
+        requireReady();
         RequestImages in = RequestImages.of(ctx, settings.maxImageBytes(), true);
         List<byte[]> images = in.many("images", settings.maxImages());
         record Result(List<Enrolment> enrolments, Template template, byte[] bytes) {
@@ -322,11 +324,7 @@ public final class SamefaceServer implements AutoCloseable {
 
     /** Runs work on a pipeline of the pool, waiting at most the request timeout; 503 with Retry-After when it cannot. */
     private <T> T onPool(Function<FacePipeline, T> work) {
-        if (!pool.isReady()) {
-            String why = pool.size() == 0 ? "this server runs no pipelines (--pipelines 0): only /v1/match is served"
-                    : pool.failure().map(f -> "the pipelines failed to load: " + f.getMessage()).orElse("the models are still loading");
-            throw new Unavailable("NOT_READY", why);
-        }
+        requireReady();
         CompletableFuture<T> f = pool.offer(work).orElseThrow(() -> new Unavailable("OVERLOADED",
                 "all " + pool.size() + " pipelines are busy and " + settings.queueCapacity() + " requests wait; retry later"));
         try {
@@ -343,6 +341,15 @@ public final class SamefaceServer implements AutoCloseable {
                 throw re;
             }
             throw new FaceException(ErrorCode.INTERNAL_ERROR, "pipeline failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Checked first, before the body is read: a server that cannot enrol says so whatever was sent. */
+    private void requireReady() {
+        if (pool.size() == 0 || !pool.isReady()) {
+            String why = pool.size() == 0 ? "this server runs no pipelines (--pipelines 0): only /v1/match is served"
+                    : pool.failure().map(f -> "the pipelines failed to load: " + f.getMessage()).orElse("the models are still loading");
+            throw new Unavailable("NOT_READY", why);
         }
     }
 
