@@ -14,7 +14,8 @@ import java.io.PrintWriter;
                 "the configured threshold, which is calibrated to hold the false-match rate (FMR) at 1e-3 on LFW:",
                 "about one impostor pair in a thousand is accepted."},
         subcommands = {VerifyCommand.class, TemplateCommand.class, MatchCommand.class, ModelsCommand.class, BenchCommand.class,
-                ModelBenchCommand.class, EvaluateCommand.class, CalibrateCommand.class, CommandLine.HelpCommand.class})
+                ModelBenchCommand.class, EvaluateCommand.class, CalibrateCommand.class, ServeCommand.class, ServeLoadCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SamefaceCommand {
 
     /** Held so the level sticks: JUL keeps loggers weakly. */
