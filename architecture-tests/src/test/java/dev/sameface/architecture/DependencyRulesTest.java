@@ -39,7 +39,7 @@ class DependencyRulesTest {
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sameface");
         // A rule over no classes passes: make sure every module's classes are really there.
         for (String pkg : new String[]{"api", "kit", "stages", "pipeline", "onnxruntime", "torchscript", "onnx", "openvino", "djl",
-                "evaluation", "cli", "examples.retinaface"}) {
+                "evaluation", "server", "cli", "examples.retinaface"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.sameface." + pkg)))
                     .as("classes of dev.sameface.%s on the class path", pkg).isTrue();
         }
@@ -103,6 +103,14 @@ class DependencyRulesTest {
         noClasses().that().resideInAPackage("dev.sameface.pipeline..")
                 .should().dependOnClassesThat().resideInAnyPackage(concat(BACKENDS, "dev.sameface.stages..", "dev.sameface.examples.."))
                 .because("the pipeline finds stages and engines through ServiceLoader only").check(classes);
+    }
+
+    @Test
+    void serverUsesTheApiAndThePipelineOnly() {
+        noClasses().that().resideInAPackage("dev.sameface.server..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(BACKENDS, "dev.sameface.stages..", KIT, "dev.sameface.evaluation..",
+                        "dev.sameface.cli..", "dev.sameface.examples.."))
+                .because("the server serves whatever pipeline the configuration builds; engines and stages come through ServiceLoader").check(classes);
     }
 
     @Test
