@@ -24,14 +24,9 @@ final class Json {
         return JsonWriter.write(o);
     }
 
+    /** The same object the HTTP server answers with. */
     static ObjectNode timings(StageTimings t) {
-        ObjectNode n = object();
-        n.put("decode_ms", ms(t.decodeNanos()));
-        n.put("detect_ms", ms(t.detectNanos()));
-        n.put("align_ms", ms(t.alignNanos()));
-        n.put("embed_ms", ms(t.embedNanos()));
-        n.put("total_ms", ms(t.totalNanos()));
-        return n;
+        return dev.sameface.server.Answers.timings(t);
     }
 
     static ObjectNode enrolment(String path, Enrolment e) {
@@ -50,6 +45,6 @@ final class Json {
     }
 
     static double ms(long nanos) {
-        return Math.round(nanos / 1e4) / 100.0;
+        return dev.sameface.server.Answers.ms(nanos);
     }
 }

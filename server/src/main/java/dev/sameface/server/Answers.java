@@ -12,6 +12,7 @@ import dev.sameface.api.Landmarks5;
 import dev.sameface.api.Point;
 import dev.sameface.pipeline.Enrolment;
 import dev.sameface.pipeline.StageTimings;
+import dev.sameface.pipeline.Verification;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -20,8 +21,11 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.Optional;
 
-/** The JSON the API answers with: one writer for every endpoint, so field names and units agree. */
-final class Answers {
+/**
+ * The JSON the API answers with: one writer for every endpoint, so field names and units agree. The command line's
+ * {@code --json} output uses the same decision and timing objects.
+ */
+public final class Answers {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private Answers() {
@@ -48,17 +52,39 @@ final class Answers {
         return n;
     }
 
-    static double ms(long nanos) {
+    /** Milliseconds with two decimals. */
+    public static double ms(long nanos) {
         return Math.round(nanos / 1e4) / 100.0;
     }
 
-    static ObjectNode timings(StageTimings t) {
+    /** Per-stage times of one image, in ms. */
+    public static ObjectNode timings(StageTimings t) {
         ObjectNode n = object();
         n.put("decode_ms", ms(t.decodeNanos()));
         n.put("detect_ms", ms(t.detectNanos()));
         n.put("align_ms", ms(t.alignNanos()));
         n.put("embed_ms", ms(t.embedNanos()));
         n.put("total_ms", ms(t.totalNanos()));
+        return n;
+    }
+
+    /**
+     * The decision: {@code same}, {@code score} (null when an image had no usable face), {@code threshold}, the FMR it
+     * was calibrated at (when known) and the {@code reason}.
+     */
+    public static ObjectNode decision(Verification v, String thresholdFmr) {
+        ObjectNode n = object();
+        n.put("same", v.same());
+        if (Double.isNaN(v.score())) {
+            n.putNull("score");
+        } else {
+            n.put("score", v.score());
+        }
+        n.put("threshold", v.threshold());
+        if (thresholdFmr != null) {
+            n.put("threshold_fmr", thresholdFmr);
+        }
+        n.put("reason", v.reason());
         return n;
     }
 

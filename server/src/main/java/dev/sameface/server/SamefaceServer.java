@@ -246,16 +246,7 @@ public final class SamefaceServer implements AutoCloseable {
         metrics.stages(r.b().enrolment().timings());
         metrics.stage("match", v.matchNanos());
         logTemplates("verify", r.a().enrolment().template(), r.b().enrolment().template());
-        ObjectNode n = Answers.object();
-        n.put("same", v.same());
-        if (Double.isNaN(v.score())) {
-            n.putNull("score");
-        } else {
-            n.put("score", v.score());
-        }
-        n.put("threshold", v.threshold());
-        n.put("threshold_fmr", config.thresholdFmr());
-        n.put("reason", v.reason());
+        ObjectNode n = Answers.decision(v, config.thresholdFmr());
         n.set("a", Answers.image(r.a().enrolment(), r.a().crop()));
         n.set("b", Answers.image(r.b().enrolment(), r.b().crop()));
         n.put("match_ms", Answers.ms(v.matchNanos()));
@@ -295,22 +286,10 @@ public final class SamefaceServer implements AutoCloseable {
         RequestImages in = RequestImages.of(ctx, settings.maxImageBytes(), false);
         Template a = decodeTemplate(in.one("a"), "a");
         Template b = decodeTemplate(in.one("b"), "b");
-        if (!a.modelFingerprint().equals(b.modelFingerprint())) {
-            throw new FaceException(ErrorCode.TEMPLATE_MISMATCH, "templates come from different models (" + a.modelFingerprint() + " vs "
-                    + b.modelFingerprint() + "); re-enrol both photos with one model");
-        }
+        // A template of another model is refused by the comparator (TEMPLATE_MISMATCH), never scored.
         Verification v = comparator.verify(a, b);
         metrics.stage("match", v.matchNanos());
-        ObjectNode n = Answers.object();
-        n.put("same", v.same());
-        if (Double.isNaN(v.score())) {
-            n.putNull("score");
-        } else {
-            n.put("score", v.score());
-        }
-        n.put("threshold", v.threshold());
-        n.put("threshold_fmr", config.thresholdFmr());
-        n.put("reason", v.reason());
+        ObjectNode n = Answers.decision(v, config.thresholdFmr());
         json(ctx, 200, n);
     }
 
