@@ -29,18 +29,11 @@ final class Json {
         return dev.sameface.server.Answers.timings(t);
     }
 
+    /** One image's result as the HTTP server gives it (faces, box, landmarks, eyes or failure, timings), with its path first. */
     static ObjectNode enrolment(String path, Enrolment e) {
         ObjectNode n = object();
         n.put("image", path);
-        n.put("faces", e.faces().size());
-        if (e.template().isFailed()) {
-            n.put("failure", e.template().failure().name());
-        } else {
-            var box = e.selected().box();
-            n.putArray("box").add(box.x()).add(box.y()).add(box.width()).add(box.height());
-            n.put("detector_score", e.selected().score());
-        }
-        n.set("timings", timings(e.timings()));
+        n.setAll(dev.sameface.server.Answers.image(e, java.util.Optional.empty()));
         return n;
     }
 

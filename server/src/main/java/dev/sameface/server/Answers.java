@@ -89,7 +89,7 @@ public final class Answers {
     }
 
     /** One image's result: faces found, the chosen box and its five landmarks, or why it failed; stage timings. */
-    static ObjectNode image(Enrolment e, Optional<AlignedFace> crop) {
+    public static ObjectNode image(Enrolment e, Optional<AlignedFace> crop) {
         ObjectNode n = object();
         n.put("faces", e.faces().size());
         if (e.template().isFailed()) {
