@@ -39,7 +39,7 @@ class DependencyRulesTest {
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sameface");
         // A rule over no classes passes: make sure every module's classes are really there.
         for (String pkg : new String[]{"api", "kit", "stages", "pipeline", "onnxruntime", "torchscript", "onnx", "openvino", "djl",
-                "evaluation", "frvt", "cli", "examples.retinaface", "conformance"}) {
+                "evaluation", "frvt", "server", "cli", "examples.retinaface", "conformance"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.sameface." + pkg)))
                     .as("classes of dev.sameface.%s on the class path", pkg).isTrue();
         }
@@ -120,6 +120,14 @@ class DependencyRulesTest {
                         .and(not(resideInAnyPackage(API, "dev.sameface.pipeline..", "dev.sameface.frvt.."))))
                 .because("the FRVT facade drives the pipeline as any caller does; the cli and evaluation build on it, not it on them")
                 .check(classes);
+    }
+
+    @Test
+    void serverUsesTheApiAndThePipelineOnly() {
+        noClasses().that().resideInAPackage("dev.sameface.server..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(BACKENDS, "dev.sameface.stages..", KIT, "dev.sameface.evaluation..",
+                        "dev.sameface.cli..", "dev.sameface.examples.."))
+                .because("the server serves whatever pipeline the configuration builds; engines and stages come through ServiceLoader").check(classes);
     }
 
     @Test

@@ -24,32 +24,20 @@ final class Json {
         return JsonWriter.write(o);
     }
 
+    /** The same object the HTTP server answers with. */
     static ObjectNode timings(StageTimings t) {
-        ObjectNode n = object();
-        n.put("decode_ms", ms(t.decodeNanos()));
-        n.put("detect_ms", ms(t.detectNanos()));
-        n.put("align_ms", ms(t.alignNanos()));
-        n.put("embed_ms", ms(t.embedNanos()));
-        n.put("total_ms", ms(t.totalNanos()));
-        return n;
+        return dev.sameface.server.Answers.timings(t);
     }
 
+    /** One image's result as the HTTP server gives it (faces, box, landmarks, eyes or failure, timings), with its path first. */
     static ObjectNode enrolment(String path, Enrolment e) {
         ObjectNode n = object();
         n.put("image", path);
-        n.put("faces", e.faces().size());
-        if (e.template().isFailed()) {
-            n.put("failure", e.template().failure().name());
-        } else {
-            var box = e.selected().box();
-            n.putArray("box").add(box.x()).add(box.y()).add(box.width()).add(box.height());
-            n.put("detector_score", e.selected().score());
-        }
-        n.set("timings", timings(e.timings()));
+        n.setAll(dev.sameface.server.Answers.image(e, java.util.Optional.empty()));
         return n;
     }
 
     static double ms(long nanos) {
-        return Math.round(nanos / 1e4) / 100.0;
+        return dev.sameface.server.Answers.ms(nanos);
     }
 }

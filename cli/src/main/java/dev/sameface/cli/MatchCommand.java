@@ -49,15 +49,8 @@ final class MatchCommand implements Callable<Integer> {
             Verification v = comparator.verify(ta, tb);
             var out = spec.commandLine().getOut();
             if (json) {
-                var n = Json.object();
-                n.put("same", v.same());
-                if (Double.isNaN(v.score())) {
-                    n.putNull("score");
-                } else {
-                    n.put("score", v.score());
-                }
-                n.put("threshold", v.threshold());
-                n.put("reason", v.reason());
+                // The decision object the HTTP server answers with.
+                var n = dev.sameface.server.Answers.decision(v, null);
                 out.println(Json.write(n));
             } else {
                 out.printf(Locale.ROOT, "decision:  %s%nscore:     %s%nthreshold: %.4f%n", v.same() ? "SAME person" : "DIFFERENT people",

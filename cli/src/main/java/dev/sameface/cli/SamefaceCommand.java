@@ -15,6 +15,7 @@ import java.io.PrintWriter;
                 "about one impostor pair in a thousand is accepted."},
         subcommands = {VerifyCommand.class, TemplateCommand.class, MatchCommand.class, ModelsCommand.class, BenchCommand.class,
                 ModelBenchCommand.class, EvaluateCommand.class, CalibrateCommand.class, FrvtValidateCommand.class, FrvtDatasetCommand.class, FrvtFusionCommand.class,
+                ServeCommand.class, ServeLoadCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SamefaceCommand {
 

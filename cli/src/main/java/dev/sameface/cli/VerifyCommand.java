@@ -53,16 +53,8 @@ final class VerifyCommand implements Callable<Integer> {
             Verification v = p.verify(a, b);
             var out = spec.commandLine().getOut();
             if (json) {
-                var n = Json.object();
-                n.put("same", v.same());
-                if (Double.isNaN(v.score())) {
-                    n.putNull("score");
-                } else {
-                    n.put("score", v.score());
-                }
-                n.put("threshold", v.threshold());
-                n.put("threshold_fmr", config.thresholdFmr());
-                n.put("reason", v.reason());
+                // The decision object the HTTP server answers with.
+                var n = dev.sameface.server.Answers.decision(v, config.thresholdFmr());
                 n.set("a", Json.enrolment(a.toString(), v.a()));
                 n.set("b", Json.enrolment(b.toString(), v.b()));
                 n.put("match_ms", Json.ms(v.matchNanos()));

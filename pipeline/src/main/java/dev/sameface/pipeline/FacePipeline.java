@@ -130,9 +130,21 @@ public final class FacePipeline implements AutoCloseable {
      */
     public Optional<AlignedFace> alignedSubject(Path image) {
         ensureOpen();
+        byte[] bytes;
+        try {
+            bytes = ImageDecoder.read(image);
+        } catch (FaceException e) {
+            return Optional.empty();
+        }
+        return alignedSubject(bytes, image.toString());
+    }
+
+    /** As {@link #alignedSubject(Path)}, for an image already in memory (the HTTP server shows the crop it embeds). */
+    public Optional<AlignedFace> alignedSubject(byte[] bytes, String name) {
+        ensureOpen();
         Image rgb;
         try {
-            rgb = decoder.decode(ImageDecoder.read(image), image.toString()).toRgb();
+            rgb = decoder.decode(bytes, name).toRgb();
         } catch (FaceException e) {
             return Optional.empty();
         }
