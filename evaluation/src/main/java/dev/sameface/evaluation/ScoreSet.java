@@ -118,7 +118,20 @@ public final class ScoreSet {
                     needed, ni, ng, null, null, null, null, null, null, null, null, null, null);
         }
         float t = thresholdAtFmr(targetFmr);
-        long fm = falseMatches(t);
+        return operatingPointAt(targetFmr, t, falseMatches(t), ni, seed);
+    }
+
+    /**
+     * The operating point at a threshold chosen over impostor scores this set does not hold (a distributed scorer
+     * selects it exactly over billions of them); the genuine side, intervals and per-identity figures are this set's.
+     *
+     * @param t  the threshold: the lowest with FMR &le; target
+     * @param fm false matches: impostor scores &ge; t
+     * @param ni impostor comparisons, failed ones included
+     */
+    public OperatingPoint operatingPointAt(double targetFmr, float t, long fm, long ni, long seed) {
+        long needed = impostorsNeeded(targetFmr);
+        int ng = genuineSorted.length;
         long fnm = falseNonMatches(t);
         Interval cp = Interval.clopperPearson(fnm, ng, CONFIDENCE);
         Interval pooledBoot = null;

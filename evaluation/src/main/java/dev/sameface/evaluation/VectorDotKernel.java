@@ -4,29 +4,25 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Dot product with the Vector API: fused multiply-adds on the widest vectors this CPU has, four accumulators. */
+/** Dot product with the Vector API: fused multiply-adds on the widest vectors this CPU has. */
 public final class VectorDotKernel implements DotKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
+    /**
+     * One accumulator, summed in exactly the order of {@link #dot4}'s per-row accumulators: a pair scores the same
+     * bits whether it was scored alone or in a group of four, so a score never depends on which pairs were scored
+     * beside it (a distributed scorer groups pairs differently from a single machine and must find the same
+     * thresholds). Singles are rare in {@link PairScorer}, so the longer FMA chain costs little.
+     */
     @Override
     public float dot(float[] d, int a, int b, int n) {
         int lanes = SPECIES.length();
-        FloatVector acc0 = FloatVector.zero(SPECIES);
-        FloatVector acc1 = FloatVector.zero(SPECIES);
-        FloatVector acc2 = FloatVector.zero(SPECIES);
-        FloatVector acc3 = FloatVector.zero(SPECIES);
+        FloatVector acc = FloatVector.zero(SPECIES);
         int i = 0;
-        // Four independent chains hide the FMA latency.
-        for (; i + 4 * lanes <= n; i += 4 * lanes) {
-            acc0 = FloatVector.fromArray(SPECIES, d, a + i).fma(FloatVector.fromArray(SPECIES, d, b + i), acc0);
-            acc1 = FloatVector.fromArray(SPECIES, d, a + i + lanes).fma(FloatVector.fromArray(SPECIES, d, b + i + lanes), acc1);
-            acc2 = FloatVector.fromArray(SPECIES, d, a + i + 2 * lanes).fma(FloatVector.fromArray(SPECIES, d, b + i + 2 * lanes), acc2);
-            acc3 = FloatVector.fromArray(SPECIES, d, a + i + 3 * lanes).fma(FloatVector.fromArray(SPECIES, d, b + i + 3 * lanes), acc3);
-        }
         for (; i + lanes <= n; i += lanes) {
-            acc0 = FloatVector.fromArray(SPECIES, d, a + i).fma(FloatVector.fromArray(SPECIES, d, b + i), acc0);
+            acc = FloatVector.fromArray(SPECIES, d, a + i).fma(FloatVector.fromArray(SPECIES, d, b + i), acc);
         }
-        float s = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
             s += d[a + i] * d[b + i];
         }
