@@ -1,7 +1,6 @@
 package dev.sameface.evaluation;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Dot product with the Vector API: fused multiply-adds on the widest vectors this CPU has. */
@@ -22,7 +21,7 @@ public final class VectorDotKernel implements DotKernel {
         for (; i + lanes <= n; i += lanes) {
             acc = FloatVector.fromArray(SPECIES, d, a + i).fma(FloatVector.fromArray(SPECIES, d, b + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) {
             s += d[a + i] * d[b + i];
         }
@@ -45,10 +44,10 @@ public final class VectorDotKernel implements DotKernel {
             s2 = va.fma(FloatVector.fromArray(SPECIES, d, b2 + i), s2);
             s3 = va.fma(FloatVector.fromArray(SPECIES, d, b3 + i), s3);
         }
-        float r0 = s0.reduceLanes(VectorOperators.ADD);
-        float r1 = s1.reduceLanes(VectorOperators.ADD);
-        float r2 = s2.reduceLanes(VectorOperators.ADD);
-        float r3 = s3.reduceLanes(VectorOperators.ADD);
+        float r0 = sum(s0);
+        float r1 = sum(s1);
+        float r2 = sum(s2);
+        float r3 = sum(s3);
         for (; i < n; i++) {
             float x = d[a + i];
             r0 += x * d[b0 + i];
@@ -60,6 +59,21 @@ public final class VectorDotKernel implements DotKernel {
         out[1] = r1;
         out[2] = r2;
         out[3] = r3;
+    }
+
+    /**
+     * The lanes summed first to last. Not {@code reduceLanes(ADD)}: its order is unspecified and does differ between
+     * the interpreter and C2 (seen: the same pair 2 ulps apart before and after compilation), so a score would
+     * depend on how warm the JIT was.
+     */
+    private static float sum(FloatVector v) {
+        float[] lanes = new float[SPECIES.length()];
+        v.intoArray(lanes, 0);
+        float s = 0;
+        for (float x : lanes) {
+            s += x;
+        }
+        return s;
     }
 
     @Override
