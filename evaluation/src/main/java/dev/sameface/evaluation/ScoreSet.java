@@ -273,6 +273,18 @@ public final class ScoreSet {
                 hi = Math.max(hi, a[a.length - 1]);
             }
         }
+        double[] range = histogramRange(lo, hi, bins);
+        double from = range[0];
+        double width = range[1];
+        return new Histogram(from, width, fill(genuineSorted, from, width, bins), fill(impostorSorted, from, width, bins),
+                lowerBound(genuineSorted, -Float.MAX_VALUE), lowerBound(impostorSorted, -Float.MAX_VALUE));
+    }
+
+    /**
+     * A histogram's first bin edge and bin width for finite scores in [lo, hi] (lo &gt; hi: none): edges on multiples
+     * of 0.05, so charts of different runs line up.
+     */
+    public static double[] histogramRange(float lo, float hi, int bins) {
         if (lo > hi) {
             lo = -1;
             hi = 1;
@@ -282,9 +294,7 @@ public final class ScoreSet {
         if (to <= from) {
             to = from + 0.05;
         }
-        double width = (to - from) / bins;
-        return new Histogram(from, width, fill(genuineSorted, from, width, bins), fill(impostorSorted, from, width, bins),
-                lowerBound(genuineSorted, -Float.MAX_VALUE), lowerBound(impostorSorted, -Float.MAX_VALUE));
+        return new double[]{from, (to - from) / bins};
     }
 
     private static double[] fill(float[] sorted, double from, double width, int bins) {

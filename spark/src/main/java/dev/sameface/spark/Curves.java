@@ -55,16 +55,9 @@ final class Curves {
                 hi = Math.max(hi, ExactSelection.value(b << 16));
             }
         }
-        if (lo > hi) {
-            lo = -1;
-            hi = 1;
-        }
-        double from = Math.floor(lo * 20) / 20;
-        double to = Math.ceil(hi * 20) / 20;
-        if (to <= from) {
-            to = from + 0.05;
-        }
-        double width = (to - from) / bins;
+        double[] range = ScoreSet.histogramRange(lo, hi, bins);
+        double from = range[0];
+        double width = range[1];
         double[] g = new double[bins];
         int genuineFailed = 0;
         for (float s : genuine) {

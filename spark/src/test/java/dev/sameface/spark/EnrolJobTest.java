@@ -5,6 +5,7 @@ import dev.sameface.evaluation.OperatingPoint;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Enrol on local[2] in a separate JVM, kill it (SIGKILL) after its first committed batch, look at what is visible,
  * resume in this JVM, then score what was enrolled: the CI-sized round trip of both jobs on real LFW photos.
  */
+@Tag("slow")
 class EnrolJobTest {
     private static final int BATCH = 25;
 
