@@ -132,6 +132,8 @@ public final class ScoreJob {
         long[] keys = request.impostors() < 0 ? null : IdentityFolderProtocol.sampleImpostors(n, subjectOf,
                 Math.min(request.impostors(), impostorPossible), impostorPossible, request.seed());
         long impostorCount = keys == null ? impostorPossible : keys.length;
+        // The report records counts as int: say so before hours of scoring, not after (a 10^10 run needs that widened).
+        toInt(impostorCount);
 
         Row anyTemplate = indexed.keys().filter(r -> !r.isNullAt(2)).first();
         Template sample = TemplateCodec.decode((byte[]) anyTemplate.get(2));

@@ -137,7 +137,12 @@ public final class SparkCommand {
 
         @Override
         public Integer call() throws java.io.IOException {
-            long n = "all".equals(impostors) ? -1 : Long.parseLong(impostors);
+            long n;
+            try {
+                n = "all".equals(impostors) ? -1 : Long.parseLong(impostors);
+            } catch (NumberFormatException e) {
+                throw new FaceException(dev.sameface.api.ErrorCode.CONFIG_ERROR, "--impostors takes a count or 'all', got " + impostors, e);
+            }
             Evaluation.checkTargets("--fmr", targets);
             try (SparkSession s = spark.session("score")) {
                 EvaluationResult r = ScoreJob.run(s, new ScoreJob.Request(templates, identity, n, seed, targets,
