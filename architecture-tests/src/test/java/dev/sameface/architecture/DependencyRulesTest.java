@@ -39,7 +39,7 @@ class DependencyRulesTest {
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.sameface");
         // A rule over no classes passes: make sure every module's classes are really there.
         for (String pkg : new String[]{"api", "kit", "stages", "pipeline", "onnxruntime", "torchscript", "onnx", "openvino", "djl",
-                "evaluation", "frvt", "server", "cli", "examples.retinaface", "conformance"}) {
+                "evaluation", "frvt", "server", "cli", "examples.retinaface", "conformance", "spark"}) {
             assertThat(classes.stream().anyMatch(c -> c.getPackageName().startsWith("dev.sameface." + pkg)))
                     .as("classes of dev.sameface.%s on the class path", pkg).isTrue();
         }
@@ -128,6 +128,17 @@ class DependencyRulesTest {
                 .should().dependOnClassesThat().resideInAnyPackage(concat(BACKENDS, "dev.sameface.stages..", KIT, "dev.sameface.evaluation..",
                         "dev.sameface.cli..", "dev.sameface.examples.."))
                 .because("the server serves whatever pipeline the configuration builds; engines and stages come through ServiceLoader").check(classes);
+    }
+
+    @Test
+    void sparkJobsNameNoEngineNoStageAndNoCommandAndNothingNamesThem() {
+        // Engines and stages are found at run time on each executor; Spark's jars stay off every other class path.
+        noClasses().that().resideInAPackage("dev.sameface.spark..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(BACKENDS, "dev.sameface.stages..", "dev.sameface.cli.."))
+                .because("the Spark jobs use the pipeline and evaluation libraries like any program").check(classes);
+        noClasses().that().resideOutsideOfPackage("dev.sameface.spark..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sameface.spark..")
+                .because("nothing else may pull Spark's dependency tree in").check(classes);
     }
 
     @Test

@@ -92,8 +92,11 @@ public final class IdentityFolderProtocol {
                 index.images(), index.subjects(), left.toArray(), right.toArray(), isGenuine, null, 0);
     }
 
-    /** Keys {@code a * n + b} with a &lt; b of distinct subjects, sorted (which also keeps row a hot when scoring). */
-    static long[] sampleImpostors(int n, int[] subjectOf, long wanted, long possible, long seed) {
+    /**
+     * Keys {@code a * n + b} with a &lt; b of distinct subjects, sorted (which also keeps row a hot when scoring).
+     * Public so that a distributed scorer draws the very same sample from the same seed.
+     */
+    public static long[] sampleImpostors(int n, int[] subjectOf, long wanted, long possible, long seed) {
         if (wanted > Integer.MAX_VALUE - 8) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "too many impostor pairs asked for: " + wanted);
         }

@@ -118,7 +118,20 @@ public final class ScoreSet {
                     needed, ni, ng, null, null, null, null, null, null, null, null, null, null);
         }
         float t = thresholdAtFmr(targetFmr);
-        long fm = falseMatches(t);
+        return operatingPointAt(targetFmr, t, falseMatches(t), ni, seed);
+    }
+
+    /**
+     * The operating point at a threshold chosen over impostor scores this set does not hold (a distributed scorer
+     * selects it exactly over billions of them); the genuine side, intervals and per-identity figures are this set's.
+     *
+     * @param t  the threshold: the lowest with FMR &le; target
+     * @param fm false matches: impostor scores &ge; t
+     * @param ni impostor comparisons, failed ones included
+     */
+    public OperatingPoint operatingPointAt(double targetFmr, float t, long fm, long ni, long seed) {
+        long needed = impostorsNeeded(targetFmr);
+        int ng = genuineSorted.length;
         long fnm = falseNonMatches(t);
         Interval cp = Interval.clopperPearson(fnm, ng, CONFIDENCE);
         Interval pooledBoot = null;
@@ -260,6 +273,18 @@ public final class ScoreSet {
                 hi = Math.max(hi, a[a.length - 1]);
             }
         }
+        double[] range = histogramRange(lo, hi, bins);
+        double from = range[0];
+        double width = range[1];
+        return new Histogram(from, width, fill(genuineSorted, from, width, bins), fill(impostorSorted, from, width, bins),
+                lowerBound(genuineSorted, -Float.MAX_VALUE), lowerBound(impostorSorted, -Float.MAX_VALUE));
+    }
+
+    /**
+     * A histogram's first bin edge and bin width for finite scores in [lo, hi] (lo &gt; hi: none): edges on multiples
+     * of 0.05, so charts of different runs line up.
+     */
+    public static double[] histogramRange(float lo, float hi, int bins) {
         if (lo > hi) {
             lo = -1;
             hi = 1;
@@ -269,9 +294,7 @@ public final class ScoreSet {
         if (to <= from) {
             to = from + 0.05;
         }
-        double width = (to - from) / bins;
-        return new Histogram(from, width, fill(genuineSorted, from, width, bins), fill(impostorSorted, from, width, bins),
-                lowerBound(genuineSorted, -Float.MAX_VALUE), lowerBound(impostorSorted, -Float.MAX_VALUE));
+        return new double[]{from, (to - from) / bins};
     }
 
     private static double[] fill(float[] sorted, double from, double width, int bins) {

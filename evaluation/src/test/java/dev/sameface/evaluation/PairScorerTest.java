@@ -64,6 +64,39 @@ class PairScorerTest {
     }
 
     @Test
+    void aPairScoresTheSameBitsAloneAndInAGroupOfFourWhateverTheTiling() {
+        // A distributed scorer groups pairs differently from one machine; equal thresholds need equal bits.
+        for (int dim : new int[]{512, 77}) {
+            TemplateMatrix m = TemplateMatrix.of(templates(300, dim, 3 + dim));
+            float[] four = new float[4];
+            for (DotKernel k : List.of(new ScalarDotKernel(), DotKernel.best())) {
+                for (int a = 0; a < 300; a += 11) {
+                    if (m.isFailed(a)) {
+                        continue;
+                    }
+                    for (int b = 0; b + 4 <= 300; b += 4) {
+                        k.dot4(m.data(), a * dim, b * dim, (b + 1) * dim, (b + 2) * dim, (b + 3) * dim, dim, four);
+                        for (int q = 0; q < 4; q++) {
+                            assertThat(Float.floatToIntBits(k.dot(m.data(), a * dim, (b + q) * dim, dim)))
+                                    .as("%s dim %d pair %d,%d", k.name(), dim, a, b + q).isEqualTo(Float.floatToIntBits(four[q]));
+                        }
+                    }
+                }
+                int[] left = new int[5000];
+                int[] right = new int[5000];
+                SplittableRandom r = new SplittableRandom(9);
+                for (int i = 0; i < left.length; i++) {
+                    left[i] = i < 2500 ? r.nextInt(300) : (i / 7) % 300;
+                    right[i] = r.nextInt(300);
+                }
+                float[] tiled = new PairScorer(k, 256).score(m, left, right, Progress.silent().start("t", left.length));
+                float[] single = new PairScorer(k, 1).score(m, left, right, Progress.silent().start("t", left.length));
+                assertThat(tiled).as("%s dim %d: scores independent of the tiling", k.name(), dim).containsExactly(single);
+            }
+        }
+    }
+
+    @Test
     void theSurefireRunUsesTheVectorApi() {
         // The module's surefire argLine adds jdk.incubator.vector; the launcher must do the same for full speed.
         assertThat(DotKernel.best()).isInstanceOf(VectorDotKernel.class);
