@@ -145,7 +145,7 @@ public record ModelManifest(Map<String, ModelEntry> models, Map<String, RuntimeE
                 throw invalid(where, "needs the absolute path of its file");
             }
             if (all.putIfAbsent(e.getKey(), m) != null) {
-                throw invalid(where, "has the id of a built-in or plugin model; declare it again with another --id");
+                throw invalid(where, "has the id of a model defined already (built-in, a plugin's, or one declared with models add); use another id");
             }
         }
         return new ModelManifest(all, runtimes);
