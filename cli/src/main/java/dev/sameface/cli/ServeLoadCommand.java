@@ -66,6 +66,7 @@ final class ServeLoadCommand implements Callable<Integer> {
         LoadTest.Report report = test.run(pools, concurrency, requests, longRun);
         out.println();
         out.print(LoadTest.markdown(report, LoadTest.cpuName()));
+        out.flush(); // print() does not flush an auto-flushing writer, and the command ends in System.exit
         return 0;
     }
 }

@@ -175,16 +175,16 @@ public final class LoadTest {
         sb.append("| pipelines | concurrency | requests | verifications/s | p50 ms | p95 ms | p99 ms | 200 | 503 | other errors |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row row : r.rows()) {
-            sb.append(line(row)).append('\n');
+            sb.append(line(row, "")).append('\n');
         }
-        sb.append(line(r.longRun())).append(" (long run)\n");
+        sb.append(line(r.longRun(), " (long run)")).append('\n');
         sb.append(String.format(Locale.ROOT, "%nRSS before / after the long run of %d requests: %d MB / %d MB. CPU: %s.%n",
                 r.longRun().requests(), r.rssBeforeKb() >> 10, r.rssAfterKb() >> 10, cpu));
         return sb.toString();
     }
 
-    private static String line(Row row) {
-        return String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |", row.pipelines(), row.concurrency(), row.requests(),
+    private static String line(Row row, String note) {
+        return String.format(Locale.ROOT, "| %d | %d%s | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |", row.pipelines(), row.concurrency(), note, row.requests(),
                 row.throughput(), row.p50Ms(), row.p95Ms(), row.p99Ms(), row.ok(), row.overloaded(), row.otherErrors());
     }
 

@@ -123,11 +123,7 @@ public final class PipelinePool implements AutoCloseable {
                     continue; // its caller gave up waiting
                 }
                 busy.incrementAndGet();
-                try {
-                    job.run(pipeline);
-                } finally {
-                    busy.decrementAndGet();
-                }
+                job.run(pipeline, busy::decrementAndGet);
             }
         } finally {
             ready.decrementAndGet();
@@ -135,13 +131,19 @@ public final class PipelinePool implements AutoCloseable {
     }
 
     private record Job<T>(Function<FacePipeline, T> work, CompletableFuture<T> result) {
-        void run(FacePipeline p) {
+        /** Runs the work, gives the pipeline back ({@code release}), then answers: whoever sees the answer sees the pipeline free. */
+        void run(FacePipeline p, Runnable release) {
+            T value;
             try {
-                result.complete(work.apply(p));
+                value = work.apply(p);
             } catch (RuntimeException | Error e) {
+                release.run();
                 // Handed to the waiting request, which answers it; the worker and its pipeline carry on.
                 result.completeExceptionally(e);
+                return;
             }
+            release.run();
+            result.complete(value);
         }
     }
 
