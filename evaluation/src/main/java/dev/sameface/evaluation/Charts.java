@@ -142,7 +142,7 @@ public final class Charts {
         return chart;
     }
 
-    private static String classLabel(String name, int comparisons, int failed) {
+    private static String classLabel(String name, long comparisons, int failed) {
         return failed == 0 ? String.format(Locale.ROOT, "%s (%,d)", name, comparisons)
                 : String.format(Locale.ROOT, "%s (%,d; %,d with a failed template, not drawn)", name, comparisons, failed);
     }

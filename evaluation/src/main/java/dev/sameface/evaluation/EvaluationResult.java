@@ -19,7 +19,7 @@ public record EvaluationResult(String tool, String createdAt, Protocol protocol,
      * @param seed            the impostor sampling seed (null when the protocol does not sample)
      * @param accuracyPairs   the folded pairs protocol LFW accuracy comes from, when not the main protocol
      */
-    public record Protocol(String name, int images, int genuine, int impostors, int genuineSubjects, Long seed,
+    public record Protocol(String name, int images, int genuine, long impostors, int genuineSubjects, Long seed,
                            int folds, String accuracyPairs) {
     }
 
@@ -33,7 +33,7 @@ public record EvaluationResult(String tool, String createdAt, Protocol protocol,
      * @param lfwAccuracy            10-fold accuracy when the protocol has folds, else null
      */
     public record Configuration(String label, String configFile, Map<String, String> overrides, String fingerprint,
-                                String identity, String description, Enrolment.Stats templates, int genuine, int impostors,
+                                String identity, String description, Enrolment.Stats templates, int genuine, long impostors,
                                 String scoringKernel, int dimension, double scoringSeconds, double comparisonsPerSecond,
                                 double scoringCpuSeconds, double comparisonsPerCpuSecond,
                                 List<OperatingPoint> operatingPoints, FoldAccuracy lfwAccuracy,

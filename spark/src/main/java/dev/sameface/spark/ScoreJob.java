@@ -132,8 +132,6 @@ public final class ScoreJob {
         long[] keys = request.impostors() < 0 ? null : IdentityFolderProtocol.sampleImpostors(n, subjectOf,
                 Math.min(request.impostors(), impostorPossible), impostorPossible, request.seed());
         long impostorCount = keys == null ? impostorPossible : keys.length;
-        // The report records counts as int: say so before hours of scoring, not after (a 10^10 run needs that widened).
-        toInt(impostorCount);
 
         Row anyTemplate = indexed.keys().filter(r -> !r.isNullAt(2)).first();
         Template sample = TemplateCodec.decode((byte[]) anyTemplate.get(2));
@@ -209,13 +207,13 @@ public final class ScoreJob {
             String kernel = DotKernel.best().name() + " on Spark, " + blockCount + " blocks of " + blockRows + " rows";
             var configuration = new EvaluationResult.Configuration("spark", "(template table " + request.templates() + ")",
                     Map.of(), sample.modelFingerprint(), identity, "templates from " + request.templates(), stats,
-                    g.scores().length, toInt(impostorCount), kernel, dim, seconds,
+                    g.scores().length, impostorCount, kernel, dim, seconds,
                     seconds > 0 ? comparisons / seconds : 0, cpuSeconds, cpuSeconds > 0 ? comparisons / cpuSeconds : 0,
                     points, null, Curves.det(pass1.coarse, impostorCount, genuineSet, request.detPoints()),
                     Curves.histogram(pass1.coarse, g.scores(), request.histogramBins()));
             String name = "template table (" + n + " templates, " + (subjectStart.length - 1) + " people, "
                     + (keys == null ? "all impostor pairs" : "impostors seed " + request.seed()) + ")";
-            var protocol = new EvaluationResult.Protocol(name, n, g.scores().length, toInt(impostorCount),
+            var protocol = new EvaluationResult.Protocol(name, n, g.scores().length, impostorCount,
                     g.subjectCount(), keys == null ? null : request.seed(), 0, null);
             EvaluationResult result = new EvaluationResult("sameface spark score",
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), protocol, request.targetFmrs(),
@@ -225,14 +223,6 @@ public final class ScoreJob {
             blocks.unpersist(false);
             layout.destroy();
         }
-    }
-
-    private static int toInt(long count) {
-        if (count > Integer.MAX_VALUE) {
-            throw new FaceException(ErrorCode.CONFIG_ERROR, count + " comparisons exceed what the evaluation report records ("
-                    + Integer.MAX_VALUE + ")");
-        }
-        return (int) count;
     }
 
     /** As {@link ScoreSet#thresholdAtFmr}: at most floor(target·N) impostors may reach the threshold. */
