@@ -100,6 +100,13 @@ class Frvt11Test {
                     .isLessThanOrEqualTo(0.05 * iod);
             assertThat(Math.hypot(eyes.xright() - detector.subjectRightEye().x(), eyes.yright() - detector.subjectRightEye().y()))
                     .isLessThanOrEqualTo(0.05 * iod);
+            // In the mirrored photo the subject's left eye is where the right one was, mirrored: the naming follows the
+            // subject, not the image side.
+            EyePair mirrored = enrol(img.mirrored()).eyes().getFirst();
+            assertThat(Math.hypot(mirrored.xleft() - (img.width() - 1 - eyes.xright()), mirrored.yleft() - eyes.yright()))
+                    .isLessThanOrEqualTo(0.05 * iod);
+            assertThat(Math.hypot(mirrored.xright() - (img.width() - 1 - eyes.xleft()), mirrored.yright() - eyes.yleft()))
+                    .isLessThanOrEqualTo(0.05 * iod);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sameface.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Tag;
 import dev.sameface.pipeline.image.ImageDecoder;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -8,6 +9,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.stream.Stream;
 
 /** Fuzzes JPEG through ImageIO and TwelveMonkeys alone, the path taken when libjpeg-turbo refuses a file or is absent: decoded within the limits or refused with a typed error. */
+// Slow: a JVM of its own with Jazzer's agent, seeds from LFW, then fuzzing (30-110 s on 2 busy cores); CI runs it.
+@Tag("slow")
 class JpegImageIoDecoderFuzzTest {
     static Stream<Arguments> seeds() {
         return Seeds.jpegs();

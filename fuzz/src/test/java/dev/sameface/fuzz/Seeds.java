@@ -39,12 +39,17 @@ final class Seeds {
         return photos().stream().map(p -> Arguments.of((Object) read(p)));
     }
 
-    /** The photos re-encoded by ImageIO in {@code format} (png, bmp, gif), shrunk to keep executions fast. */
+    /** The photos re-encoded by ImageIO in {@code format} (png, bmp, gif, tiff, wbmp), shrunk to keep executions fast. */
     static Stream<Arguments> encoded(String format) {
         return photos().stream().map(p -> {
             try {
                 BufferedImage img = ImageIO.read(p.toFile());
-                BufferedImage small = new BufferedImage(64, 64, format.equals("gif") ? BufferedImage.TYPE_BYTE_INDEXED : BufferedImage.TYPE_3BYTE_BGR);
+                int type = switch (format) {
+                    case "gif" -> BufferedImage.TYPE_BYTE_INDEXED;
+                    case "wbmp" -> BufferedImage.TYPE_BYTE_BINARY;
+                    default -> BufferedImage.TYPE_3BYTE_BGR;
+                };
+                BufferedImage small = new BufferedImage(64, 64, type);
                 small.createGraphics().drawImage(img, 0, 0, 64, 64, null);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 if (!ImageIO.write(small, format, out)) {

@@ -1,6 +1,7 @@
 package dev.sameface.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Tag;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Template;
 import dev.sameface.api.TemplateCodec;
@@ -16,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Fuzzes the template codec from real templates: bytes either decode to a template that encodes back to the same
  * bytes (the format has one spelling) and whose vector is a finite unit vector, or are refused as TEMPLATE_FORMAT_ERROR.
  */
+// Slow: a JVM of its own with Jazzer's agent, seeds from LFW, then fuzzing (30-110 s on 2 busy cores); CI runs it.
+@Tag("slow")
 class TemplateCodecFuzzTest {
     static Stream<Arguments> seeds() {
         return Seeds.templates().stream().map(t -> Arguments.of((Object) TemplateCodec.encode(t)));

@@ -1,6 +1,7 @@
 package dev.sameface.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.junit.jupiter.api.Tag;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Template;
 import dev.sameface.evaluation.TemplateStore;
@@ -21,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * counted) or is refused with a typed error; every template it hands out was read whole. Seeds are real stores:
  * the file a store writes after real templates are put in it.
  */
+// Slow: a JVM of its own with Jazzer's agent, seeds from LFW, then fuzzing (30-110 s on 2 busy cores); CI runs it.
+@Tag("slow")
 class TemplateStoreFuzzTest {
     private static final String IDENTITY = "fuzz-identity";
     private static final Path DIR;

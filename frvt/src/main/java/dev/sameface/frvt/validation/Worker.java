@@ -94,25 +94,28 @@ public final class Worker {
     /** {@code id image templateSizeBytes returnCode isLeftAssigned isRightAssigned xleft yleft xright yright}. */
     static String template(Frvt11 frvt, Path dataDir, Path templates, InputList.TemplateLine line, TemplateRole role) throws IOException {
         List<FaceImage> faces = new ArrayList<>();
+        List<Boolean> decoded = new ArrayList<>();
         FaceException unreadable = null;
         for (InputList.ImageRef ref : line.images()) {
             try {
                 Image img = ImageDecoder.DEFAULT.decode(dataDir.resolve(ref.path()));
                 faces.add(new FaceImage(img, ref.description()));
+                decoded.add(true);
             } catch (FaceException e) {
+                decoded.add(false);
                 if (unreadable == null) {
                     unreadable = e;
                 }
             }
         }
-        TemplateResult r;
-        List<EyePair> eyes;
-        if (faces.isEmpty()) {
-            r = frvt.failedTemplate(unreadable.code(), line.images().size(), unreadable.getMessage());
-            eyes = r.eyes();
-        } else {
-            r = frvt.createFaceTemplate(faces, role);
-            eyes = r.eyes();
+        TemplateResult r = faces.isEmpty()
+                ? frvt.failedTemplate(unreadable.code(), line.images().size(), unreadable.getMessage())
+                : frvt.createFaceTemplate(faces, role);
+        // One EyePair per listed image: an image that could not be decoded has unassigned eyes in its place.
+        List<EyePair> eyes = new ArrayList<>();
+        int next = 0;
+        for (boolean ok : decoded) {
+            eyes.add(ok ? r.eyes().get(next++) : EyePair.UNASSIGNED);
         }
         byte[] bytes = r.template();
         Files.write(templates.resolve(line.id() + ".template"), bytes);

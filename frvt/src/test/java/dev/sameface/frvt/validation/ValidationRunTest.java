@@ -58,6 +58,17 @@ class ValidationRunTest {
         assertThat(verif.get("bad-gigapixel-ppm")).isEqualTo(ReturnCode.REFUSE_INPUT.code());
         assertThat(verif.get("bad-missing-file")).isEqualTo(ReturnCode.INPUT_LOCATION_ERROR.code());
         assertThat(codes(tmp.resolve("out/enroll.log"), 0, 3).get("enroll-mixed")).isEqualTo(ReturnCode.SUCCESS.code());
+        // Its first image is the empty file: the logged eyes (the first image's) are unassigned.
+        assertThat(Files.readAllLines(tmp.resolve("out/enroll.log"))).anySatisfy(l -> assertThat(l).startsWith("enroll-mixed ")
+                .endsWith(" 0 0 0 0 0 0"));
+        // A good photo's eyes: both assigned, the subject's left eye on the image's right.
+        assertThat(Files.readAllLines(tmp.resolve("out/verif.log"))).filteredOn(l -> l.startsWith("verif-0000 ")).singleElement()
+                .satisfies(l -> {
+                    String[] f = l.split(" ");
+                    assertThat(f[4]).isEqualTo("1");
+                    assertThat(f[5]).isEqualTo("1");
+                    assertThat(Integer.parseInt(f[6])).isGreaterThan(Integer.parseInt(f[8]));
+                });
 
         List<String> match = Files.readAllLines(tmp.resolve("out/match.log"));
         double genuine = 0;
