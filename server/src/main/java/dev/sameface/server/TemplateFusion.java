@@ -1,32 +1,27 @@
 package dev.sameface.server;
 
-import dev.sameface.api.DetectedFace;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.Template;
+import dev.sameface.frvt.Frvt11;
 import dev.sameface.pipeline.Enrolment;
 
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * One template from several photos of one person: the one place the server decides it. For now the template of
- * the photo whose chosen face the detector is surest of; multi-image fusion (the FRVT contract's) replaces this
- * method's body when it lands, and nothing else in the server changes.
+ * One template from several photos of one person: the one place the server decides it, and it decides it as the FRVT
+ * 1:1 contract does ({@link Frvt11#fuse}: the normalised mean of the good photos' embeddings, each photo weighing the
+ * same), so a template made over HTTP and one made by the facade are the same for the same photos.
  */
 final class TemplateFusion {
     private TemplateFusion() {
     }
 
-    /** The person's template, or a failed one (NO_FACE) when no photo gave a face. */
+    /** The person's template, or a failed one (NO_FACE) when no photo gave a face; landmarks of the first good photo. */
     static Template fuse(List<Enrolment> enrolments, String modelFingerprint) {
-        return enrolments.stream()
-                .filter(e -> !e.template().isFailed())
-                .max(Comparator.comparingDouble(e -> score(e.selected())))
-                .map(Enrolment::template)
-                .orElseGet(() -> Template.failed(modelFingerprint, ErrorCode.NO_FACE));
-    }
-
-    private static double score(DetectedFace f) {
-        return f == null ? Double.NEGATIVE_INFINITY : f.score();
+        List<Template> good = enrolments.stream().map(Enrolment::template).filter(t -> !t.isFailed()).toList();
+        if (good.isEmpty()) {
+            return Template.failed(modelFingerprint, ErrorCode.NO_FACE);
+        }
+        return Template.of(modelFingerprint, Frvt11.fuse(good.stream().map(Template::embedding).toList()), good.getFirst().landmarks());
     }
 }
