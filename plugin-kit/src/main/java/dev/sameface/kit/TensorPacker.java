@@ -58,9 +58,10 @@ public final class TensorPacker {
     private int[] rightLoad = new int[0];
     private int[] leftShift = new int[0];
     private int[] rightShift = new int[0];
+    // One row's three blended channels on the way to luma (RowBlend.grey).
+    private float[] greyScratch = new float[0];
     // Two source rows' taps as packed pixels, [left, right][column], and which source row each holds (-1: none).
     // Consecutive output rows mostly share a source row, so each is gathered about once.
-    private float[] greyScratch = new float[0];
     private int[] rowTaps0 = new int[0];
     private int[] rowTaps1 = new int[0];
     private int rowTaps0Source = -1;

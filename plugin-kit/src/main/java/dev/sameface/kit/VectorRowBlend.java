@@ -38,18 +38,20 @@ final class VectorRowBlend implements RowBlend {
         channel(top, bottom, lw, rw, topW, bottomW, dw, 0, scratch, 0);
         channel(top, bottom, lw, rw, topW, bottomW, dw, 8, scratch, dw);
         channel(top, bottom, lw, rw, topW, bottomW, dw, 16, scratch, 2 * dw);
+        // Luma in place of red, then one copy of the row into the tensor: storing each vector into the segment in this
+        // loop made C2 deoptimise it again and again (a loop-predicate trap), leaving it in C1 code that boxes vectors.
         int x = 0;
         for (int bound = FLOATS.loopBound(dw); x < bound; x += FLOATS.length()) {
             FloatVector red = FloatVector.fromArray(FLOATS, scratch, x);
             FloatVector green = FloatVector.fromArray(FLOATS, scratch, dw + x);
             FloatVector blue = FloatVector.fromArray(FLOATS, scratch, 2 * dw + x);
             // TensorPacker.grey, lane by lane: (0.299 r + 0.587 g) + 0.114 b.
-            red.mul(0.299f).add(green.mul(0.587f)).add(blue.mul(0.114f))
-                    .sub(mean).mul(scale).intoMemorySegment(out, at + 4L * x, ORDER);
+            red.mul(0.299f).add(green.mul(0.587f)).add(blue.mul(0.114f)).sub(mean).mul(scale).intoArray(scratch, x);
         }
         for (; x < dw; x++) {
-            out.set(FLOAT, at + 4L * x, (TensorPacker.grey(scratch[x], scratch[dw + x], scratch[2 * dw + x]) - mean) * scale);
+            scratch[x] = (TensorPacker.grey(scratch[x], scratch[dw + x], scratch[2 * dw + x]) - mean) * scale;
         }
+        MemorySegment.copy(scratch, 0, out, FLOAT, at, dw);
     }
 
     /** One channel of one row, {@code (v - mean) * scale}, into the tensor's memory. */
