@@ -4,7 +4,6 @@ import dev.sameface.api.DetectedFace;
 import dev.sameface.api.Landmarks5;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.testing.TestData;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,7 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a detector must find the same face at the same place in the photo, so every coordinate maps back through the
  * framing. The accuracy each option buys is measured in docs/detectors-measured.md, not here.
  */
-@Tag("slow") // two pipelines per framing, six framings: about a minute on a busy 2-core machine
 class FramingTest {
     private static final List<Path> PHOTOS = List.of(TestData.lfw("Colin_Powell", 1), TestData.lfw("Serena_Williams", 1),
             TestData.lfw("Tony_Blair", 3), TestData.lfw("Jennifer_Lopez", 1), TestData.lfw("Ariel_Sharon", 2));
