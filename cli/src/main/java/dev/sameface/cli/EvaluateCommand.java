@@ -6,6 +6,7 @@ import dev.sameface.evaluation.EvaluationResult;
 import dev.sameface.evaluation.Progress;
 import dev.sameface.evaluation.ProtocolSpec;
 import dev.sameface.evaluation.ReportWriter;
+import dev.sameface.evaluation.ScoreSet;
 import dev.sameface.evaluation.TemplateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,8 +56,15 @@ final class EvaluateCommand implements Callable<Integer> {
     Path accuracyPairs;
 
     @Option(names = "--fmr", split = ",", paramLabel = "RATE", defaultValue = "1e-2,1e-3,1e-4,1e-5",
-            description = "Target FMRs (default ${DEFAULT-VALUE}). A target needs at least 100/target impostor comparisons.")
+            description = "Target FMRs (default ${DEFAULT-VALUE}). A target needs at least N/target impostor comparisons "
+                    + "(N: --min-false-matches).")
     List<Double> targets;
+
+    @Option(names = "--min-false-matches", paramLabel = "N", defaultValue = "100",
+            description = "Report a target FMR only when at least N false matches are expected there (impostors x FMR >= N). "
+                    + "Default ${DEFAULT-VALUE}; lowest 30 (Doddington's rule of 30: 90%% confidence within +/-30%%). "
+                    + "Rows that pass only under a relaxed rule are marked in the report.")
+    int minFalseMatches;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "sameface-evaluation",
             description = "Output folder (default ${DEFAULT-VALUE}).")
@@ -75,11 +83,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Evaluation.checkTargets("--fmr targets", targets);
+        ScoreSet.checkMinFalseMatches("--min-false-matches", minFalseMatches);
         int threads = enrolment.threads();
         ProtocolSpec protocolSpec = protocol.spec();
         List<ConfigurationSpec> specs = ConfigurationOptions.evaluateSpecs(configs, sets);
         Evaluation.Options options = new Evaluation.Options(targets, protocol.seed(),
-                store != null ? store : TemplateStore.defaultDirectory(), 200, 100, threads);
+                store != null ? store : TemplateStore.defaultDirectory(), 200, 100, threads, minFalseMatches);
         EvaluationResult result = Evaluation.run(new Evaluation.Request(protocolSpec, accuracyPairs, specs, options),
                 Progress.forConsole(json));
         ReportWriter.write(result, out);

@@ -43,7 +43,7 @@ class EvaluateCommandTest {
                 "--store", store.toString(), "--threads", "1");
         List<String> args = new ArrayList<>(List.of("evaluate"));
         args.addAll(common);
-        args.addAll(List.of("--fmr", "0.5,1e-3", "--out", out.toString(), "--json"));
+        args.addAll(List.of("--fmr", "0.5,1e-3,0.1", "--out", out.toString(), "--json"));
         CliRun eval = run(args);
         assertThat(eval.exit()).as(eval.err()).isZero();
         assertThat(eval.out()).isEqualTo(Files.readString(out.resolve("result.json"))).doesNotContainPattern(CAMEL_CASE_KEY);
@@ -56,7 +56,38 @@ class EvaluateCommandTest {
         assertThat(c.at("/description").asText()).contains("matcher cosine");
         assertThat(c.at("/operating_points/0/status").asText()).isEqualTo("ok");
         assertThat(c.at("/operating_points/1/status").asText()).isEqualTo("not enough impostors");
+        // The default rule (100 expected false matches) refuses FMR 0.1 of 375 impostors: 37.5 expected.
+        assertThat(r.at("/min_false_matches").asInt()).isEqualTo(100);
+        JsonNode tenth = c.at("/operating_points/2");
+        assertThat(tenth.at("/status").asText()).isEqualTo("not enough impostors");
+        assertThat(tenth.at("/min_false_matches").asInt()).isEqualTo(100);
+        assertThat(tenth.at("/impostors_needed").asLong()).isEqualTo(1000);
+        assertThat(tenth.at("/expected_false_matches").asDouble()).isEqualTo(375 * 0.1);
         assertThat(out.resolve("report.md")).isRegularFile();
+        assertThat(Files.readString(out.resolve("report.md"))).contains("the default rule").doesNotContain("†");
+
+        // Doddington's rule of 30 reports it (same templates: nothing enrolled again) and marks it; 0.05 (18.75
+        // expected) stays refused; FMR 0.5, which both rules report, keeps its threshold.
+        Path relaxedOut = dir.resolve("out-30");
+        List<String> relaxed = new ArrayList<>(List.of("evaluate"));
+        relaxed.addAll(common);
+        relaxed.addAll(List.of("--fmr", "0.5,0.1,0.05", "--min-false-matches", "30", "--out", relaxedOut.toString(), "--json"));
+        CliRun eval30 = run(relaxed);
+        assertThat(eval30.exit()).as(eval30.err()).isZero();
+        JsonNode r30 = Json.MAPPER.readTree(eval30.out());
+        assertThat(r30.at("/min_false_matches").asInt()).isEqualTo(30);
+        JsonNode c30 = r30.at("/configurations/0");
+        assertThat(c30.at("/templates/computed").asInt()).isZero();
+        assertThat(c30.at("/operating_points/0/threshold").asDouble()).isEqualTo(c.at("/operating_points/0/threshold").asDouble());
+        assertThat(c30.at("/operating_points/1/status").asText()).isEqualTo("ok");
+        assertThat(c30.at("/operating_points/1/expected_false_matches").asDouble()).isEqualTo(375 * 0.1);
+        assertThat(c30.at("/operating_points/1/false_matches").asLong()).isLessThanOrEqualTo(37);
+        assertThat(c30.at("/operating_points/2/status").asText()).isEqualTo("not enough impostors");
+        assertThat(c30.at("/operating_points/2/impostors_needed").asLong()).isEqualTo(600);
+        List<String> marked = Files.readString(relaxedOut.resolve("report.md")).lines()
+                .filter(line -> line.startsWith("| ") && line.contains(" † |")).toList();
+        assertThat(marked).hasSize(1);
+        assertThat(marked.getFirst()).contains("| 37.5 |");
         assertThat(out.resolve("det.png")).isRegularFile();
 
         Path cfg = dir.resolve("calibrated.yaml");
@@ -111,6 +142,10 @@ class EvaluateCommandTest {
                 "--store", store.toString()));
         assertThat(fmr.exit()).isEqualTo(2);
         assertThat(fmr.err()).contains("--fmr targets must be between 0 and 1, got 2.0");
+        CliRun rule = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--min-false-matches", "29",
+                "--store", store.toString()));
+        assertThat(rule.exit()).isEqualTo(2);
+        assertThat(rule.err().strip()).startsWith("sameface: config error: --min-false-matches must be at least 30").doesNotContain("\n");
         // A matcher nobody registered is refused by name before enrolment (the evaluation honours the matcher).
         CliRun matcher = run(List.of("evaluate", "--protocol", "folders", "--root", root.toString(), "--store", store.toString(),
                 "--set", "matcher.plugin=hamming", "--threads", "1", "--out", dir.resolve("out").toString()));

@@ -41,13 +41,22 @@ public final class Evaluation {
      * @param detPoints     thresholds per DET curve
      * @param histogramBins bins per score histogram
      * @param threads       enrolment workers, each with its own single-threaded pipeline (1..cores)
+     * @param minFalseMatches the reporting rule: a target FMR is reported only with at least this many false matches
+     *                      expected there (impostors &times; target); {@link ScoreSet#DEFAULT_MIN_FALSE_MATCHES} by
+     *                      default, {@link ScoreSet#LOWEST_MIN_FALSE_MATCHES} at least
      */
     public record Options(List<Double> targetFmrs, long seed, Path storeDir, int detPoints, int histogramBins,
-                          int threads) {
+                          int threads, int minFalseMatches) {
         public Options {
             targetFmrs = List.copyOf(targetFmrs);
             checkTargets("target FMRs", targetFmrs);
             Enrolment.checkThreads("enrolment threads", threads);
+            ScoreSet.checkMinFalseMatches("minimum expected false matches", minFalseMatches);
+        }
+
+        /** Under the default reporting rule. */
+        public Options(List<Double> targetFmrs, long seed, Path storeDir, int detPoints, int histogramBins, int threads) {
+            this(targetFmrs, seed, storeDir, detPoints, histogramBins, threads, ScoreSet.DEFAULT_MIN_FALSE_MATCHES);
         }
 
         /** Enrolling on one thread. */
@@ -157,7 +166,7 @@ public final class Evaluation {
                 split.genuineLeft.length, split.impostorLeft.length, pairs.genuineSubjectCount(), seed, pairs.folds(),
                 accuracyPairs == null ? null : accuracyPairs.name());
         return new EvaluationResult("sameface evaluate", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-                protocol, options.targetFmrs(), results, new LinkedHashMap<>(), earlier.isEmpty() ? List.of() : List.of(earlier));
+                protocol, options.targetFmrs(), options.minFalseMatches(), results, new LinkedHashMap<>(), earlier.isEmpty() ? List.of() : List.of(earlier));
     }
 
     /**
@@ -211,7 +220,7 @@ public final class Evaluation {
         ScoreSet scores = new ScoreSet(genuine, split.genuineSubject, impostor);
         List<OperatingPoint> points = new ArrayList<>();
         for (double target : options.targetFmrs()) {
-            points.add(scores.operatingPoint(target, options.seed()));
+            points.add(scores.operatingPoint(target, options.seed(), options.minFalseMatches()));
         }
         FoldAccuracy folds = null;
         if (accuracyPairs != null && accuracyPairs.hasFolds()) {

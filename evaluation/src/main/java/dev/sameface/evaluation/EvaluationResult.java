@@ -8,8 +8,11 @@ import java.util.Map;
  * the charts are drawn from.
  */
 public record EvaluationResult(String tool, String createdAt, Protocol protocol, List<Double> targetFmrs,
-                               List<Configuration> configurations, Map<String, String> files, List<String> notes) {
-    /** @param notes what a reader must know about the run, e.g. template stores of an earlier sameface not reused */
+                               int minFalseMatches, List<Configuration> configurations, Map<String, String> files, List<String> notes) {
+    /**
+     * @param minFalseMatches the reporting rule: a target FMR is reported when impostors &times; target reaches it
+     * @param notes           what a reader must know about the run, e.g. template stores of an earlier sameface not reused
+     */
     public EvaluationResult {
         notes = notes == null ? List.of() : List.copyOf(notes);
     }

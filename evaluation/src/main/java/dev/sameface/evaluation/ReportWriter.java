@@ -58,22 +58,27 @@ public final class ReportWriter {
                 if (!o.measured()) {
                     sb.append(String.format(Locale.ROOT, "  FMR %-5s  %s%n", Charts.fmrLabel(o.targetFmr()),
                             OperatingPoint.NOT_ENOUGH_IMPOSTORS.equals(o.status())
-                                    ? String.format(Locale.ROOT, "not enough impostors (%,d, need %,d)", o.impostors(), o.impostorsNeeded())
+                                    ? String.format(Locale.ROOT, "not enough impostors (%,d, need %,d for %d expected false matches)",
+                                    o.impostors(), o.impostorsNeeded(), o.minFalseMatches())
                                     : o.status()));
                     continue;
                 }
-                sb.append(String.format(Locale.ROOT, "  FMR %-5s  T = %.5f  FNMR %s [%s, %s] over all pairs",
-                        Charts.fmrLabel(o.targetFmr()), o.threshold(), Charts.percent(o.fnmr()),
-                        Charts.percent(o.fnmrInterval().low()), Charts.percent(o.fnmrInterval().high())));
+                sb.append(String.format(Locale.ROOT, "  FMR %-5s%s T = %.5f  FNMR %s [%s, %s] over all pairs",
+                        Charts.fmrLabel(o.targetFmr()), o.measuredUnderRelaxedRule() ? RELAXED_MARK : " ", o.threshold(),
+                        Charts.percent(o.fnmr()), Charts.percent(o.fnmrInterval().low()), Charts.percent(o.fnmrInterval().high())));
                 if (o.fnmrPerIdentity() != null) {
                     sb.append(String.format(Locale.ROOT, "; %s per identity", Charts.percent(o.fnmrPerIdentity())));
                 }
-                sb.append(String.format(Locale.ROOT, "  (FMR achieved %s)%n", Charts.percent(o.fmr())));
+                sb.append(String.format(Locale.ROOT, "  (FMR achieved %s; %s false matches expected)%n", Charts.percent(o.fmr()),
+                        expected(o.expectedFalseMatches())));
             }
             if (c.lfwAccuracy() != null) {
                 sb.append(String.format(Locale.ROOT, "  %d-fold accuracy %.2f%% ± %.2f%%%n",
                         c.lfwAccuracy().accuracy().length, 100 * c.lfwAccuracy().mean(), 100 * c.lfwAccuracy().std()));
             }
+        }
+        if (anyRelaxed(r)) {
+            sb.append(String.format(Locale.ROOT, "%n%s %s%n", RELAXED_MARK, relaxedNote(r.minFalseMatches())));
         }
         r.notes().forEach(n -> sb.append(String.format(Locale.ROOT, "%nNote: %s%n", n)));
         sb.append(String.format(Locale.ROOT, "%nReport: %s%n", out.resolve("report.md")));
@@ -97,6 +102,7 @@ public final class ReportWriter {
             md.append("- Accuracy protocol: ").append(p.accuracyPairs()).append(" (same templates)\n");
         }
         md.append("- Run at: ").append(r.createdAt()).append("\n");
+        md.append("- Reporting rule: ").append(rule(r.minFalseMatches())).append('\n');
         r.notes().forEach(n -> md.append("- Note: ").append(n).append('\n'));
         md.append('\n');
 
@@ -134,28 +140,35 @@ public final class ReportWriter {
                 .append("**FNMR (all pairs)** counts every genuine comparison once, so people with many photos weigh more; ")
                 .append("**FNMR (per identity)** averages each person's own FNMR, so every person counts once. ")
                 .append("Comparisons with a failed template count as non-matches. Intervals are 95%: Clopper-Pearson ")
-                .append("(treats pairs as independent) and a bootstrap over people (resamples whole people).\n\n");
+                .append("(treats pairs as independent) and a bootstrap over people (resamples whole people). ")
+                .append("**Expected false matches** = impostor comparisons × target FMR: how many impostor scores the ")
+                .append("threshold rests on; a target is reported only when it reaches ").append(r.minFalseMatches()).append(".\n\n");
         for (EvaluationResult.Configuration c : r.configurations()) {
             md.append("### ").append(c.label()).append("\n\n");
             md.append(String.format(Locale.ROOT, "%,d genuine and %,d impostor comparisons; FTE %s.%n%n",
                     c.genuine(), c.impostors(), Charts.percent(c.templates().fte())));
-            md.append("| target FMR | threshold | FMR achieved | FNMR (all pairs) | 95% CI Clopper-Pearson | 95% CI bootstrap over people | FNMR (per identity) | 95% CI bootstrap |\n");
-            md.append("|---|---|---|---|---|---|---|---|\n");
+            md.append("| target FMR | expected false matches | threshold | FMR achieved | FNMR (all pairs) | 95% CI Clopper-Pearson | 95% CI bootstrap over people | FNMR (per identity) | 95% CI bootstrap |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|\n");
             for (OperatingPoint o : c.operatingPoints()) {
                 if (!o.measured()) {
-                    md.append(String.format(Locale.ROOT, "| %s | %s | | | | | | |%n", Charts.fmrLabel(o.targetFmr()),
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | | | | | | |%n", Charts.fmrLabel(o.targetFmr()),
+                            expected(o.expectedFalseMatches()),
                             OperatingPoint.NOT_ENOUGH_IMPOSTORS.equals(o.status())
                                     ? String.format(Locale.ROOT, "not enough impostors (%,d < %,d needed)", o.impostors(), o.impostorsNeeded())
                                     : o.status()));
                     continue;
                 }
-                md.append(String.format(Locale.ROOT, "| %s | %.5f | %s (%,d / %,d) | **%s** (%,d / %,d) | %s | %s | %s | %s |%n",
-                        Charts.fmrLabel(o.targetFmr()), o.threshold(), Charts.percent(o.fmr()), o.falseMatches(),
+                md.append(String.format(Locale.ROOT, "| %s%s | %s | %.5f | %s (%,d / %,d) | **%s** (%,d / %,d) | %s | %s | %s | %s |%n",
+                        Charts.fmrLabel(o.targetFmr()), o.measuredUnderRelaxedRule() ? " " + RELAXED_MARK : "",
+                        expected(o.expectedFalseMatches()), o.threshold(), Charts.percent(o.fmr()), o.falseMatches(),
                         o.impostors(), Charts.percent(o.fnmr()), o.falseNonMatches(), o.genuine(),
                         interval(o.fnmrInterval()), interval(o.fnmrSubjectBootstrap()),
                         o.fnmrPerIdentity() == null ? "n/a (protocol names no people)"
                                 : "**" + Charts.percent(o.fnmrPerIdentity()) + "** (" + o.identities() + " people)",
                         interval(o.fnmrPerIdentityInterval())));
+            }
+            if (c.operatingPoints().stream().anyMatch(OperatingPoint::measuredUnderRelaxedRule)) {
+                md.append('\n').append(RELAXED_MARK).append(' ').append(relaxedNote(r.minFalseMatches())).append('\n');
             }
             md.append('\n');
             if (c.lfwAccuracy() != null) {
@@ -196,6 +209,39 @@ public final class ReportWriter {
         }
         md.append('\n');
         return md.toString();
+    }
+
+    /** Marks a row reported only under a relaxed rule (Markdown and console alike). */
+    static final String RELAXED_MARK = "†";
+
+    /** The reporting rule in words. */
+    static String rule(int minFalseMatches) {
+        String base = String.format(Locale.ROOT, "a target FMR is reported only when at least %d false matches are expected "
+                + "there (impostor comparisons × target ≥ %d)", minFalseMatches, minFalseMatches);
+        if (minFalseMatches == ScoreSet.DEFAULT_MIN_FALSE_MATCHES) {
+            return base + " — the default rule";
+        }
+        if (minFalseMatches < ScoreSet.DEFAULT_MIN_FALSE_MATCHES) {
+            return base + " — relaxed from the default " + ScoreSet.DEFAULT_MIN_FALSE_MATCHES
+                    + " (--min-false-matches); Doddington's rule of 30 is the floor: 30 errors give 90% confidence that "
+                    + "the true rate is within ±30% of the measured one";
+        }
+        return base + " — stricter than the default " + ScoreSet.DEFAULT_MIN_FALSE_MATCHES + " (--min-false-matches)";
+    }
+
+    private static String relaxedNote(int minFalseMatches) {
+        return String.format(Locale.ROOT, "reported only under the relaxed rule (%d expected false matches): fewer than "
+                + "the default %d are expected at this target, so its threshold rests on few impostor scores and is "
+                + "less certain than the other rows'.", minFalseMatches, ScoreSet.DEFAULT_MIN_FALSE_MATCHES);
+    }
+
+    private static boolean anyRelaxed(EvaluationResult r) {
+        return r.configurations().stream().flatMap(c -> c.operatingPoints().stream()).anyMatch(OperatingPoint::measuredUnderRelaxedRule);
+    }
+
+    /** Expected false matches: whole numbers as such, fractions with one decimal. */
+    static String expected(double e) {
+        return e >= 1000 || e == Math.rint(e) ? String.format(Locale.ROOT, "%,.0f", e) : String.format(Locale.ROOT, "%,.1f", e);
     }
 
     private static String interval(Interval i) {

@@ -1,5 +1,7 @@
 package dev.sameface.evaluation;
 
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,9 +86,36 @@ public final class ScoreSet {
         return genuineSorted.length == 0 ? Double.NaN : (double) falseNonMatches(t) / genuineSorted.length;
     }
 
-    /** 100 / target: the impostor count below which a target FMR is not reported. */
+    /**
+     * The default reporting rule: a target FMR is reported only when the impostor set is expected to hold at least
+     * 100 false matches there (impostors &times; target &ge; 100), so the threshold rests on many order statistics.
+     */
+    public static final int DEFAULT_MIN_FALSE_MATCHES = 100;
+    /**
+     * The most relaxed rule accepted: Doddington's "rule of 30" (at least 30 errors for 90% confidence that the true
+     * rate is within &plusmn;30% of the measured one). Fewer would report thresholds that rest on a handful of scores.
+     */
+    public static final int LOWEST_MIN_FALSE_MATCHES = 30;
+
+    /**
+     * @param name what the user set, for the message (e.g. {@code --min-false-matches})
+     * @throws FaceException CONFIG_ERROR below {@link #LOWEST_MIN_FALSE_MATCHES}
+     */
+    public static void checkMinFalseMatches(String name, int minFalseMatches) {
+        if (minFalseMatches < LOWEST_MIN_FALSE_MATCHES) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, name + " must be at least " + LOWEST_MIN_FALSE_MATCHES
+                    + " (Doddington's rule of 30), got " + minFalseMatches);
+        }
+    }
+
+    /** 100 / target: the impostor count below which a target FMR is not reported under the default rule. */
     public static long impostorsNeeded(double targetFmr) {
-        return (long) Math.ceil(100.0 / targetFmr - 1e-6);
+        return impostorsNeeded(targetFmr, DEFAULT_MIN_FALSE_MATCHES);
+    }
+
+    /** minFalseMatches / target: the impostor count below which a target FMR is not reported under that rule. */
+    public static long impostorsNeeded(double targetFmr, int minFalseMatches) {
+        return (long) Math.ceil(minFalseMatches / targetFmr - 1e-6);
     }
 
     /**
@@ -108,17 +137,24 @@ public final class ScoreSet {
         return Math.nextUp(kth);
     }
 
-    /** Operating point at a target FMR, or its "not enough impostors" stand-in. */
+    /** Operating point at a target FMR under the default rule, or its "not enough impostors" stand-in. */
     public OperatingPoint operatingPoint(double targetFmr, long seed) {
-        long needed = impostorsNeeded(targetFmr);
+        return operatingPoint(targetFmr, seed, DEFAULT_MIN_FALSE_MATCHES);
+    }
+
+    /**
+     * Operating point at a target FMR, or its "not enough impostors" stand-in when fewer than
+     * minFalseMatches / target impostor comparisons are available.
+     */
+    public OperatingPoint operatingPoint(double targetFmr, long seed, int minFalseMatches) {
+        checkMinFalseMatches("minimum expected false matches", minFalseMatches);
         int ng = genuineSorted.length;
         int ni = impostorSorted.length;
-        if (ni < needed || ng == 0) {
-            return new OperatingPoint(targetFmr, ni < needed ? OperatingPoint.NOT_ENOUGH_IMPOSTORS : OperatingPoint.NO_GENUINE,
-                    needed, ni, ng, null, null, null, null, null, null, null, null, null, null);
+        if (ni < impostorsNeeded(targetFmr, minFalseMatches) || ng == 0) {
+            return OperatingPoint.notMeasured(targetFmr, minFalseMatches, ni, ng);
         }
         float t = thresholdAtFmr(targetFmr);
-        return operatingPointAt(targetFmr, t, falseMatches(t), ni, seed);
+        return operatingPointAt(targetFmr, t, falseMatches(t), ni, seed, minFalseMatches);
     }
 
     /**
@@ -128,9 +164,9 @@ public final class ScoreSet {
      * @param t  the threshold: the lowest with FMR &le; target
      * @param fm false matches: impostor scores &ge; t
      * @param ni impostor comparisons, failed ones included
+     * @param minFalseMatches the reporting rule the caller checked ni against (recorded in the point)
      */
-    public OperatingPoint operatingPointAt(double targetFmr, float t, long fm, long ni, long seed) {
-        long needed = impostorsNeeded(targetFmr);
+    public OperatingPoint operatingPointAt(double targetFmr, float t, long fm, long ni, long seed, int minFalseMatches) {
         int ng = genuineSorted.length;
         long fnm = falseNonMatches(t);
         Interval cp = Interval.clopperPearson(fnm, ng, CONFIDENCE);
@@ -146,7 +182,8 @@ public final class ScoreSet {
             pooledBoot = percentile(boot[0], "bootstrap over subjects");
             perIdentityBoot = percentile(boot[1], "bootstrap over subjects");
         }
-        return new OperatingPoint(targetFmr, OperatingPoint.OK, needed, ni, ng, t, fm, (double) fm / ni, fnm,
+        return new OperatingPoint(targetFmr, OperatingPoint.OK, minFalseMatches, impostorsNeeded(targetFmr, minFalseMatches),
+                ni * targetFmr, ni, ng, t, fm, (double) fm / ni, fnm,
                 (double) fnm / ng, cp, pooledBoot, perIdentity, perIdentityBoot, identities);
     }
 

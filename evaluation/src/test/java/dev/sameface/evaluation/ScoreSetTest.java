@@ -1,11 +1,14 @@
 package dev.sameface.evaluation;
 
+import dev.sameface.api.ErrorCode;
+import dev.sameface.api.FaceException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class ScoreSetTest {
@@ -66,6 +69,18 @@ class ScoreSetTest {
             assertThat(set.fmr(t)).as("FMR at target %s", target).isLessThanOrEqualTo(target);
             assertThat(set.fmr(Math.nextDown(t))).as("one step lower breaks target %s", target).isGreaterThan(target);
         }
+    }
+
+    @Test
+    void theRuleIsASettingWithTheRuleOfThirtyAsItsFloor() {
+        // impostors x target must reach the rule's expected false matches.
+        assertThat(ScoreSet.impostorsNeeded(1e-6, 30)).isEqualTo(30_000_000);
+        assertThat(ScoreSet.impostorsNeeded(1e-6, ScoreSet.DEFAULT_MIN_FALSE_MATCHES)).isEqualTo(ScoreSet.impostorsNeeded(1e-6));
+        assertThatThrownBy(() -> ScoreSet.checkMinFalseMatches("--min-false-matches", 29))
+                .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR))
+                .hasMessage("--min-false-matches must be at least 30 (Doddington's rule of 30), got 29");
+        ScoreSet set = new ScoreSet(new float[]{0.5f}, null, ladder());
+        assertThatThrownBy(() -> set.operatingPoint(1e-2, 1, 29)).isInstanceOf(FaceException.class);
     }
 
     @Test

@@ -62,12 +62,22 @@ public final class ScoreJob {
      * @param seed        the sampling seed and the subject bootstrap's, as in {@code sameface evaluate}
      * @param blockRows   rows per block (0: chosen from the rows and the parallelism)
      * @param out         local folder for result.json, report.md and the charts
+     * @param minFalseMatches the reporting rule, as {@code sameface evaluate --min-false-matches}: a target FMR is
+     *                    reported only when impostors &times; target reaches it (default 100, at least 30)
      */
     public record Request(String templates, String identity, long impostors, long seed, List<Double> targetFmrs,
-                          int blockRows, Path out, int detPoints, int histogramBins) {
+                          int blockRows, Path out, int detPoints, int histogramBins, int minFalseMatches) {
         public Request {
             targetFmrs = List.copyOf(targetFmrs);
             dev.sameface.evaluation.Evaluation.checkTargets("target FMRs", targetFmrs);
+            ScoreSet.checkMinFalseMatches("minimum expected false matches", minFalseMatches);
+        }
+
+        /** Under the default reporting rule. */
+        public Request(String templates, String identity, long impostors, long seed, List<Double> targetFmrs,
+                       int blockRows, Path out, int detPoints, int histogramBins) {
+            this(templates, identity, impostors, seed, targetFmrs, blockRows, out, detPoints, histogramBins,
+                    ScoreSet.DEFAULT_MIN_FALSE_MATCHES);
         }
     }
 
@@ -163,7 +173,7 @@ public final class ScoreJob {
             Map<Double, ExactSelection.Place> places = new LinkedHashMap<>();
             TreeMap<Integer, Integer> chosen = new TreeMap<>();
             for (double target : request.targetFmrs()) {
-                if (impostorCount >= ScoreSet.impostorsNeeded(target) && genuinePossible > 0) {
+                if (impostorCount >= ScoreSet.impostorsNeeded(target, request.minFalseMatches()) && genuinePossible > 0) {
                     ExactSelection.Place p = ExactSelection.place(pass1.coarse, allowed(target, impostorCount));
                     places.put(target, p);
                     chosen.putIfAbsent(p.bucket(), chosen.size());
@@ -183,14 +193,12 @@ public final class ScoreJob {
             for (double target : request.targetFmrs()) {
                 ExactSelection.Place p = places.get(target);
                 if (p == null) {
-                    long needed = ScoreSet.impostorsNeeded(target);
-                    points.add(new OperatingPoint(target, impostorCount < needed ? OperatingPoint.NOT_ENOUGH_IMPOSTORS
-                            : OperatingPoint.NO_GENUINE, needed, impostorCount, g.scores().length,
-                            null, null, null, null, null, null, null, null, null, null));
+                    points.add(OperatingPoint.notMeasured(target, request.minFalseMatches(), impostorCount, g.scores().length));
                     continue;
                 }
                 ExactSelection.Exact e = ExactSelection.exact(p, pass2.fine[chosen.get(p.bucket())], allowed(target, impostorCount));
-                points.add(genuineSet.operatingPointAt(target, Math.nextUp(e.score()), e.strictlyAbove(), impostorCount, request.seed()));
+                points.add(genuineSet.operatingPointAt(target, Math.nextUp(e.score()), e.strictlyAbove(), impostorCount, request.seed(),
+                        request.minFalseMatches()));
             }
             long comparisons = g.scores().length + impostorCount;
             int failed = 0;
@@ -216,7 +224,7 @@ public final class ScoreJob {
             var protocol = new EvaluationResult.Protocol(name, n, g.scores().length, impostorCount,
                     g.subjectCount(), keys == null ? null : request.seed(), 0, null);
             EvaluationResult result = new EvaluationResult("sameface spark score",
-                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), protocol, request.targetFmrs(),
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), protocol, request.targetFmrs(), request.minFalseMatches(),
                     List.of(configuration), new LinkedHashMap<>(), List.of());
             return request.out() == null ? result : ReportWriter.write(result, request.out());
         } finally {

@@ -4,6 +4,7 @@ import dev.sameface.api.FaceException;
 import dev.sameface.evaluation.Evaluation;
 import dev.sameface.evaluation.EvaluationResult;
 import dev.sameface.evaluation.ReportWriter;
+import dev.sameface.evaluation.ScoreSet;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,6 +130,11 @@ public final class SparkCommand {
                 description = "target FMRs (default ${DEFAULT-VALUE})")
         List<Double> targets;
 
+        @Option(names = "--min-false-matches", defaultValue = "100", paramLabel = "N",
+                description = "report a target FMR only when at least N false matches are expected there (impostors x FMR >= N); "
+                        + "default ${DEFAULT-VALUE}, lowest 30 (Doddington's rule of 30); rows that pass only below 100 are marked")
+        int minFalseMatches;
+
         @Option(names = "--block-rows", defaultValue = "0", paramLabel = "N", description = "templates per block (default: from size and cores)")
         int blockRows;
 
@@ -144,9 +150,10 @@ public final class SparkCommand {
                 throw new FaceException(dev.sameface.api.ErrorCode.CONFIG_ERROR, "--impostors takes a count or 'all', got " + impostors, e);
             }
             Evaluation.checkTargets("--fmr", targets);
+            ScoreSet.checkMinFalseMatches("--min-false-matches", minFalseMatches);
             try (SparkSession s = spark.session("score")) {
                 EvaluationResult r = ScoreJob.run(s, new ScoreJob.Request(templates, identity, n, seed, targets,
-                        blockRows, out, 200, 100), System.out);
+                        blockRows, out, 200, 100, minFalseMatches), System.out);
                 System.out.println(ReportWriter.summary(r, out));
             }
             return 0;
