@@ -49,6 +49,11 @@ public final class Providers {
                         "when no face is found, detect once more with this margin (none: no second try)").orKeywords("none"));
     }
 
+    /** The input-size option of the free-size, stride-32 detectors (YuNet, SCRFD). */
+    private static OptionSpec maxSideSpec() {
+        return OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE, "the longer image side is scaled down to this before detection");
+    }
+
     private static Framing framing(StageOptions o, boolean letterbox) {
         double retry = "none".equalsIgnoreCase(o.string("retry-margin").trim()) ? -1 : o.number("retry-margin");
         return new Framing(letterbox, o.number("margin"), retry);
@@ -83,8 +88,7 @@ public final class Providers {
 
         @Override
         public List<OptionSpec> optionSpecs() {
-            return concat(concat(detectorSpecs("0.6", "0.3", "50"), OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE,
-                    "the longer image side is scaled down to this before detection"),
+            return concat(concat(detectorSpecs("0.6", "0.3", "50"), maxSideSpec(),
                     OptionSpec.flag("upscale", "false", "also scale smaller photos up so the longer side is max-side")),
                     framingSpecs());
         }
@@ -169,8 +173,7 @@ public final class Providers {
         /** InsightFace's defaults: score 0.5, NMS 0.4, a 640 px input. Side limits as YuNet's (strides 8 to 32). */
         @Override
         public List<OptionSpec> optionSpecs() {
-            return concat(detectorSpecs("0.5", "0.4", "50"), OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE,
-                    "the longer image side is scaled down to this before detection"));
+            return concat(detectorSpecs("0.5", "0.4", "50"), maxSideSpec());
         }
 
         @Override
