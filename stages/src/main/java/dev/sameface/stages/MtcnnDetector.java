@@ -44,7 +44,7 @@ public final class MtcnnDetector implements Detector {
     private final int topK;
 
     /** One network of the cascade with its input name and preparation. */
-    private record Net(String id, CompiledModel model, ModelSpec spec, String input) {
+    record Net(String id, CompiledModel model, ModelSpec spec, String input) {
         static Net of(String id, CompiledModel model, ModelSpec spec) {
             List<TensorInfo> in = model.inputs();
             if (in.size() != 1 || in.getFirst().shape().length != 4 || in.getFirst().shape()[3] != 3) {
@@ -76,7 +76,7 @@ public final class MtcnnDetector implements Detector {
     }
 
     /** A candidate window: corners in image pixels, its score, and the network's regression for it (null if none yet). */
-    private record Window(double x1, double y1, double x2, double y2, double score, float[] reg) {
+    record Window(double x1, double y1, double x2, double y2, double score, float[] reg) {
         double w() {
             return x2 - x1;
         }
@@ -229,7 +229,7 @@ public final class MtcnnDetector implements Detector {
     }
 
     /** Each window cropped (zero outside the image), box-filtered to {@code side}, in one [N, side, side, 3] batch. */
-    private static Tensor crops(Image image, List<Window> windows, int side, Net net) {
+    static Tensor crops(Image image, List<Window> windows, int side, Net net) {
         Tensor batch = Tensor.allocate(windows.size(), side, side, 3);
         for (int k = 0; k < windows.size(); k++) {
             Window w = windows.get(k);

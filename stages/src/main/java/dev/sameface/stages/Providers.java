@@ -131,8 +131,12 @@ public final class Providers {
                     OptionSpec.flag("letterbox", "false", "keep the photo's aspect ratio in the 320x240 input (black bars) instead of stretching it"),
                     OptionSpec.choice("landmark-crop", "inside", List.of("inside", "as-detected"),
                             "inside: the face box moved into the photo for the landmark model; as-detected: black beyond the photo"),
-                    OptionSpec.choice("five-points", "lids", List.of("lids", "centres"),
-                            "lids: eyes from their four lid points, mouth corners outer+inner; centres: eyes from all six points, outer mouth corners")),
+                    OptionSpec.choice("five-points", "lids", List.of("lids", "centres", "onet"),
+                            "lids: eyes from their four lid points, mouth corners outer+inner; centres: eyes from all six points, outer mouth corners; "
+                                    + "onet: MTCNN's O-Net on the box instead of the 68-point model (holds on profiles)"),
+                    OptionSpec.flag("whole-photo", "false",
+                            "when no framing finds a face, ask MTCNN's O-Net whether the whole photo is one (a face filling a tight crop)"),
+                    OptionSpec.text("onet-model", "mtcnn-onet", "model id of MTCNN's O-Net, for five-points=onet and whole-photo")),
                     framingSpecs());
         }
 
@@ -145,11 +149,17 @@ public final class Providers {
         public Detector create(StageContext ctx) {
             StageOptions o = ctx.options();
             String lm = o.string("landmark-model");
+            String five = o.string("five-points").trim().toLowerCase(java.util.Locale.ROOT);
+            boolean onetPoints = five.equals("onet");
+            boolean whole = o.flag("whole-photo");
+            String on = o.string("onet-model");
+            OnetPoints onet = onetPoints || whole ? new OnetPoints(on, ctx.loadModel(on), ctx.modelSpec(on)) : null;
+            // The 68-point model is loaded only when its points are used.
             return new UltraLightDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
-                    lm, ctx.loadModel(lm), ctx.modelSpec(lm),
+                    lm, onetPoints ? null : ctx.loadModel(lm), ctx.modelSpec(lm),
                     o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"),
                     framing(o, o.flag("letterbox")), "inside".equalsIgnoreCase(o.string("landmark-crop").trim()),
-                    "centres".equalsIgnoreCase(o.string("five-points").trim()));
+                    five.equals("centres"), onet, onetPoints, whole);
         }
     }
 

@@ -18,10 +18,16 @@ import java.util.Map;
 
 /**
  * A two-model chain that a fresh machine can fetch from a package registry: the Ultra-Light-Fast-Generic RFB-320
- * detector (boxes only, on the photo framed as {@link Framing} says: by default stretched to 320x240) followed by a 68-point landmark regressor run on
- * each face box (64x64 grey), whose 68 points are reduced to the five the aligner needs: each eye the mean of its
- * four lid points (iBUG 37, 38, 40, 41 and 43, 44, 46, 47), the nose tip (30), and each mouth corner the mean of its
- * outer and inner corner (48 and 60, 54 and 64), the reduction the models' own package uses.
+ * detector (boxes only, on the photo framed as {@link Framing} says: by default stretched to 320x240) followed by a
+ * landmark stage on the face box. That stage is either a 68-point landmark regressor run on the box (64x64 grey),
+ * whose 68 points are reduced to the five the aligner needs: each eye the mean of its four lid points (iBUG 37, 38,
+ * 40, 41 and 43, 44, 46, 47), the nose tip (30), and each mouth corner the mean of its outer and inner corner (48 and
+ * 60, 54 and 64), the reduction the models' own package uses; or MTCNN's O-Net ({@link OnetPoints}), whose five
+ * points hold on profiles where the 68-point model's do not.
+ *
+ * <p>With O-Net present, a photo in which no framing finds a face is given to O-Net whole ({@code whole-photo}): a
+ * face that fills a tight crop, which the box detector never saw with enough context, is taken when O-Net's own face
+ * probability says so.
  *
  * <p>{@link #detectBoxes} runs only the box model (landmarks are zero placeholders); {@link #refine} runs the landmark
  * model on the one face the pipeline chose. {@link #detect} does both for every face.
@@ -39,6 +45,10 @@ public final class UltraLightDetector implements Detector {
     private final Framing framing;
     private final boolean landmarkCropInside;
     private final boolean eyeCentres;
+    // MTCNN's O-Net, null unless five-points=onet or whole-photo is set.
+    private final OnetPoints onet;
+    private final boolean onetFivePoints;
+    private final boolean wholePhoto;
     // Each model's input tensor, refilled per image: this stage is used by one thread at a time.
     private final TensorPacker detectorInput;
     private final TensorPacker landmarkInput;
@@ -46,7 +56,14 @@ public final class UltraLightDetector implements Detector {
     public UltraLightDetector(String detectorId, CompiledModel detector, ModelSpec detectorSpec,
                               String landmarkId, CompiledModel landmarks, ModelSpec landmarkSpec,
                               double scoreThreshold, double nmsThreshold, int topK, Framing framing,
-                              boolean landmarkCropInside, boolean eyeCentres) {
+                              boolean landmarkCropInside, boolean eyeCentres,
+                              OnetPoints onet, boolean onetFivePoints, boolean wholePhoto) {
+        if ((onetFivePoints || wholePhoto) && onet == null) {
+            throw new IllegalArgumentException("five-points=onet and whole-photo need the O-Net model");
+        }
+        if (!onetFivePoints && landmarks == null) {
+            throw new IllegalArgumentException("the 68-point landmark model is needed unless five-points=onet");
+        }
         this.detectorId = detectorId;
         this.detector = detector;
         this.detectorSpec = detectorSpec;
@@ -59,10 +76,15 @@ public final class UltraLightDetector implements Detector {
         this.framing = framing;
         this.landmarkCropInside = landmarkCropInside;
         this.eyeCentres = eyeCentres;
+        this.onet = onet;
+        this.onetFivePoints = onetFivePoints;
+        this.wholePhoto = wholePhoto;
         this.detectorInput = new TensorPacker(detectorSpec);
-        this.landmarkInput = new TensorPacker(landmarkSpec);
+        this.landmarkInput = landmarks == null ? null : new TensorPacker(landmarkSpec);
         Outputs.require(detectorId, detector, List.of("input"), List.of("scores", "boxes"));
-        Outputs.require(landmarkId, landmarks, List.of("input"), List.of("output"));
+        if (landmarks != null) {
+            Outputs.require(landmarkId, landmarks, List.of("input"), List.of("output"));
+        }
     }
 
     @Override
@@ -89,6 +111,9 @@ public final class UltraLightDetector implements Detector {
         List<DetectedFace> found = detectBoxes(image, framing.margin());
         if (found.isEmpty() && framing.retries()) {
             found = detectBoxes(image, framing.retryMargin());
+        }
+        if (found.isEmpty() && wholePhoto) {
+            found = onet.wholePhoto(image).map(List::of).orElse(List.of());
         }
         return found;
     }
@@ -123,6 +148,9 @@ public final class UltraLightDetector implements Detector {
     }
 
     private Landmarks5 landmarks(Image image, Box box) {
+        if (onetFivePoints) {
+            return onet.points(image, box);
+        }
         double x = Math.floor(box.x());
         double y = Math.floor(box.y());
         double w = Math.floor(box.width());

@@ -33,7 +33,7 @@ import java.util.TreeSet;
  * @param engineOptions engine-specific properties, e.g. {@code precision: bf16} for OpenVINO
  * @param threshold     cosine similarity at or above which two faces are declared the same person
  * @param thresholdFmr  the false-match rate the threshold was calibrated for, and on what data (documentation)
- * @param faceSelection which face of a multi-face image is the subject: largest, central or best-score
+ * @param faceSelection which face of a multi-face image is the subject: largest, central, large-central or best-score
  * @param precision     default numeric precision for every stage that does not name its own: f32 (default), bf16,
  *                      int8 or auto (see {@link Precision})
  * @param templates     how template files are protected: a key file for a MAC, optionally encryption (see
