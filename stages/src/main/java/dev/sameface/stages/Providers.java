@@ -40,12 +40,12 @@ public final class Providers {
                 OptionSpec.integer("top-k", topK, 1, MAX_TOP_K, "the most faces kept"));
     }
 
-    /** The framing options (see {@link Framing}) every built-in box detector takes. */
-    private static List<OptionSpec> framingSpecs() {
+    /** The framing options (see {@link Framing}) every built-in box detector takes, with this detector's defaults. */
+    private static List<OptionSpec> framingSpecs(String margin, String retryMargin) {
         return List.of(
-                OptionSpec.number("margin", "0", 0, 2,
+                OptionSpec.number("margin", margin, 0, 2,
                         "black border added around the photo before detection, as a fraction of its longer side"),
-                OptionSpec.number("retry-margin", "none", 0, 2,
+                OptionSpec.number("retry-margin", retryMargin, 0, 2,
                         "when no face is found, detect once more with this margin (none: no second try)").orKeywords("none"));
     }
 
@@ -90,7 +90,7 @@ public final class Providers {
         public List<OptionSpec> optionSpecs() {
             return concat(concat(detectorSpecs("0.6", "0.3", "50"), maxSideSpec(),
                     OptionSpec.flag("upscale", "false", "also scale smaller photos up so the longer side is max-side")),
-                    framingSpecs());
+                    framingSpecs("0", "none"));
         }
 
         @Override
@@ -107,7 +107,11 @@ public final class Providers {
         }
     }
 
-    /** {@code ultralight}: Ultra-Light RFB-320 boxes + 68-point landmarks reduced to five. */
+    /**
+     * {@code ultralight}: Ultra-Light RFB-320 boxes on the photo framed for pose and tight crops (aspect ratio kept,
+     * margin 0.3, retry margin 0.5) and MTCNN's O-Net for the five points, or the 68-point model's points reduced to
+     * five ({@code five-points=lids|centres}). The defaults are measured in docs/detectors-measured.md.
+     */
     public static final class UltraLight implements DetectorProvider {
         @Override
         public String name() {
@@ -121,23 +125,23 @@ public final class Providers {
 
         @Override
         public String description() {
-            return "Ultra-Light RFB-320 face boxes + 68-point landmark model reduced to 5 points (npm-fetchable)";
+            return "Ultra-Light RFB-320 face boxes + MTCNN O-Net 5 points (or the 68-point model's, reduced to 5); npm- and pip-fetchable";
         }
 
         @Override
         public List<OptionSpec> optionSpecs() {
             return concat(concat(detectorSpecs("0.7", "0.4", "20"), OptionSpec.text("landmark-model", "fr-landmark-68",
-                    "model id of the 68-point landmark model whose points are reduced to five"),
-                    OptionSpec.flag("letterbox", "false", "keep the photo's aspect ratio in the 320x240 input (black bars) instead of stretching it"),
+                    "model id of the 68-point landmark model whose points are reduced to five (five-points=lids or centres)"),
+                    OptionSpec.flag("letterbox", "true", "keep the photo's aspect ratio in the 320x240 input (black bars) instead of stretching it"),
                     OptionSpec.choice("landmark-crop", "inside", List.of("inside", "as-detected"),
                             "inside: the face box moved into the photo for the landmark model; as-detected: black beyond the photo"),
-                    OptionSpec.choice("five-points", "lids", List.of("lids", "centres", "onet"),
+                    OptionSpec.choice("five-points", "onet", List.of("lids", "centres", "onet"),
                             "lids: eyes from their four lid points, mouth corners outer+inner; centres: eyes from all six points, outer mouth corners; "
                                     + "onet: MTCNN's O-Net on the box instead of the 68-point model (holds on profiles)"),
-                    OptionSpec.flag("whole-photo", "false",
+                    OptionSpec.flag("whole-photo", "true",
                             "when no framing finds a face, ask MTCNN's O-Net whether the whole photo is one (a face filling a tight crop)"),
                     OptionSpec.text("onet-model", "mtcnn-onet", "model id of MTCNN's O-Net, for five-points=onet and whole-photo")),
-                    framingSpecs());
+                    framingSpecs("0.3", "0.5"));
         }
 
         @Override

@@ -53,7 +53,7 @@ public record PipelineConfig(String engine, Integer threads, Map<String, String>
         engine = engine == null ? "onnxruntime" : engine;
         threads = threads == null ? 1 : threads;
         engineOptions = engineOptions == null ? Map.of() : Map.copyOf(engineOptions);
-        faceSelection = faceSelection == null ? "largest" : faceSelection;
+        faceSelection = faceSelection == null ? "large-central" : faceSelection;
         precision = precision == null ? Precision.F32.id() : Precision.parse(precision).id();
         models = models == null ? Map.of() : Map.copyOf(models);
         // More threads than cores only adds contention (and 100000 never finishes creating an ONNX Runtime session).
