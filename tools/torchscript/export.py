@@ -47,21 +47,33 @@ MAX_SCORE_DIFF = 1e-4
 # Anchors scored below this by both engines are discarded by every detector plugin long before NMS; their box
 # regressions are untrained noise (and exp() of noise), so only their raw outputs are compared (max_abs_diff).
 ANCHOR_SCORE_FLOOR = 0.05
+# YuNet has dynamic H and W: traced at the first size, verified at all of them (multiples of 32, both aspects).
+YUNET_SIZES = [(320, 320), (256, 256), (480, 640), (640, 480), (160, 224)]
+
+# MTCNN's nets see transposed images, [N, width, height, 3] (trained through Caffe/Matlab on column-major arrays),
+# RGB, (v - 127.5) * 0.0078125. R-Net and O-Net are verified on LFW's central face crop (the crop fr-landmark-68 uses,
+# about the face's box on a deep-funnelled photo) resized to their side; P-Net on whole photos at pyramid-level sizes.
+MTCNN = dict(kind="mtcnn", color="RGB", mean=127.5, scale=0.0078125, layout="NWHC", batch=True)
+# P-Net has dynamic W and H: traced at the first size, verified at all of them. A 250-px LFW photo's pyramid with a
+# 20-px smallest face (150 ... 12), odd and even sides (the SAME_UPPER pooling differs between them), both aspects.
+PNET_SIZES = [(150, 150), (106, 106), (75, 75), (53, 53), (27, 27), (12, 12), (90, 120), (91, 67)]
 
 # How each model the product uses wants its input (mirrors the manifest entries; only used to make realistic
-# verification inputs from photos). kind selects the output check.
+# verification inputs from photos). kind selects the output check; layout is NCHW unless given; batch: the product
+# runs it on batches, so it is also verified on one batch of all the photos; sizes: (h, w) for dynamic H and W.
 KNOWN = {
     "fr-feature-512": dict(kind="embedding", color="RGB", mean=127.0, scale=1 / 128, crop=128),
     "ulfg-rfb-320": dict(kind="ulfg", color="RGB", mean=127.0, scale=1 / 128, crop=None),
     "fr-landmark-68": dict(kind="landmarks", color="GRAY", mean=0.0, scale=1 / 256, crop=120),
-    "yunet": dict(kind="yunet", color="BGR", mean=0.0, scale=1.0, crop=None),
+    "yunet": dict(kind="yunet", color="BGR", mean=0.0, scale=1.0, crop=None, sizes=YUNET_SIZES),
+    "mtcnn-pnet": dict(MTCNN, crop=None, sizes=PNET_SIZES),
+    "mtcnn-rnet": dict(MTCNN, crop=120),
+    "mtcnn-onet": dict(MTCNN, crop=120),
     # Speed-only, untrained (tools/iresnet): still verified, as any export djl-pytorch runs.
     "iresnet": dict(kind="embedding", color="RGB", mean=127.5, scale=1 / 127.5, crop=128),
 }
 # Bumped when the sidecar's fields change, so that prepare.sh redoes older exports.
 SIDECAR_FORMAT = 2
-# YuNet has dynamic H and W: traced at the first size, verified at all of them (multiples of 32, both aspects).
-YUNET_SIZES = [(320, 320), (256, 256), (480, 640), (640, 480), (160, 224)]
 
 
 def sha256(path):
@@ -100,6 +112,10 @@ def to_input(path, spec, height, width):
     img = img.resize((width, height), Image.BILINEAR)
     if spec["color"] == "GRAY":
         arr = np.asarray(img.convert("L"), dtype=np.float32)[None, :, :]
+    elif spec.get("layout") == "NWHC":
+        arr = np.asarray(img, dtype=np.float32).transpose(1, 0, 2)  # x before y, channels last
+        if spec["color"] == "BGR":
+            arr = arr[:, :, ::-1]
     else:
         arr = np.asarray(img, dtype=np.float32).transpose(2, 0, 1)
         if spec["color"] == "BGR":
@@ -127,6 +143,44 @@ def yunet_decode(outs, names, height, width):
         scores.append(np.sqrt(cls * obj))
         coords.append(np.stack(pts, axis=1))
     return np.concatenate(scores), np.concatenate(coords)
+
+
+def by_last_dim(outs, last):
+    """The output whose last dimension is last (MtcnnDetector tells MTCNN's outputs apart so), or None."""
+    return next((o for o in outs if o.shape[-1] == last), None)
+
+
+def same_upper_pools_as_ceil_mode(model):
+    """Rewrites MaxPool auto_pad=SAME_UPPER (Keras' 'same', which onnx2torch does not convert) as ceil_mode=1 without
+    padding, where the two are the same computation: SAME_UPPER pads only at the end (at most one cell, so no window
+    starts before the input) and gives ceil(n / stride) outputs, as ceil_mode does. Checked for the static size at
+    the node, or for every size up to 4096 where it is dynamic (P-Net); any other pooling is refused, not guessed.
+    Like the opset upgrade, a rewrite of the same computation; verification compares with the original file."""
+    inferred = onnx.shape_inference.infer_shapes(model)
+    shapes = {v.name: [d.dim_value if d.HasField("dim_value") else None for d in v.type.tensor_type.shape.dim]
+              for v in list(inferred.graph.value_info) + list(inferred.graph.input)}
+    rewritten = 0
+    for node in model.graph.node:
+        attrs = {a.name: a for a in node.attribute}
+        if node.op_type != "MaxPool" or "auto_pad" not in attrs or attrs["auto_pad"].s != b"SAME_UPPER":
+            continue
+        kernel = list(attrs["kernel_shape"].ints)
+        strides = list(attrs["strides"].ints) if "strides" in attrs else [1] * len(kernel)
+        dilations = list(attrs["dilations"].ints) if "dilations" in attrs else [1] * len(kernel)
+        spatial = (shapes.get(node.input[0]) or [None] * (len(kernel) + 2))[2:]
+        for k, s, d, n in zip(kernel, strides, dilations, spatial):
+            for size in ([n] if n else range(k, 4097)):
+                out = math.ceil(size / s)
+                total_pad = max((out - 1) * s + k - size, 0)
+                if d != 1 or total_pad // 2 != 0 or math.ceil((size - k) / s) + 1 != out:
+                    raise SystemExit(f"error: MaxPool {node.name} (kernel {k}, stride {s}, dilation {d}) pads SAME_UPPER "
+                                     f"differently from ceil_mode at input size {size}; no conversion for it")
+        for name in ("auto_pad", "ceil_mode", "pads"):
+            if name in attrs:
+                node.attribute.remove(attrs[name])
+        node.attribute.append(onnx.helper.make_attribute("ceil_mode", 1))
+        rewritten += 1
+    return rewritten
 
 
 def compare(kind, names, ref, got, height, width):
@@ -166,6 +220,19 @@ def compare(kind, names, ref, got, height, width):
         m.update(max_score_diff=score_diff, max_px=px, live_anchors=int(live.sum()))
         ok = score_diff <= MAX_SCORE_DIFF and px <= MAX_PX
         return ok, m, f"score diff {score_diff:.2e} (max {MAX_SCORE_DIFF}), boxes/landmarks differ by {px:.3f} px"
+    if kind == "mtcnn":
+        # Told apart by last dimension: 2 background/face probabilities, 4 box regression, 10 five x then five y.
+        # Regressions and points are fractions of the net's window (P-Net's cell, the R-/O-Net crop), and a window
+        # is at most the photo (O-Net's whole-photo crop): a difference d is at most d * REFERENCE_SIDE pixels.
+        prob_ref, prob_got = by_last_dim(ref, 2), by_last_dim(got, 2)
+        score_diff = float(np.max(np.abs(prob_ref - prob_got)))
+        live = np.maximum(prob_ref[..., 1], prob_got[..., 1]) >= ANCHOR_SCORE_FLOOR
+        diff = max(float(np.max(np.abs(by_last_dim(ref, last)[live] - by_last_dim(got, last)[live]), initial=0.0))
+                   for last in (4, 10) if by_last_dim(ref, last) is not None)
+        px = diff * REFERENCE_SIDE
+        m.update(max_score_diff=score_diff, max_px=px, live_anchors=int(live.sum()))
+        ok = score_diff <= MAX_SCORE_DIFF and px <= MAX_PX
+        return ok, m, f"probability diff {score_diff:.2e} (max {MAX_SCORE_DIFF}), boxes/points differ by {px:.3f} px"
     raise ValueError(kind)
 
 
@@ -224,7 +291,7 @@ def main():
     ap.add_argument("--home", required=True, help="SAMEFACE_HOME; output goes to <home>/models/<id>/<id>.pt")
     ap.add_argument("--id", required=True, help="manifest model id, e.g. fr-feature-512")
     ap.add_argument("--onnx", help="source ONNX file (default <home>/models/<id>/<id>.onnx)")
-    ap.add_argument("--kind", choices=["embedding", "ulfg", "landmarks", "yunet"], help="default: from the id")
+    ap.add_argument("--kind", choices=["embedding", "ulfg", "landmarks", "yunet", "mtcnn"], help="default: from the id")
     ap.add_argument("--images", required=True,
                     help="face photos to verify on: LFW's images_deepfunneled (a folder per person) or a flat folder")
     ap.add_argument("--inputs", type=int, default=8, help="how many LFW photos to verify on")
@@ -264,9 +331,11 @@ def main():
     input_names = [inputs[0].name]
     output_names = [o.name for o in model.graph.output]
     dims = [d.dim_value for d in inputs[0].type.tensor_type.shape.dim]
-    sizes = YUNET_SIZES if spec["kind"] == "yunet" else [(dims[2], dims[3])]
-    if spec["kind"] != "yunet" and (not all(dims) or dims[0] != 1):
-        print(f"error: {a.id} input shape {dims} is not fixed with batch 1", file=sys.stderr)
+    nwhc = spec.get("layout") == "NWHC"
+    sizes = spec.get("sizes") or [(dims[2], dims[1]) if nwhc else (dims[2], dims[3])]
+    if "sizes" not in spec and (not all(dims[1:]) or dims[0] != 1 and not (spec.get("batch") and dims[0] == 0)):
+        print(f"error: {a.id} input shape {dims} is not fixed with batch 1"
+              + (" or dynamic" if spec.get("batch") else ""), file=sys.stderr)
         return 2
 
     so = ort.SessionOptions()
@@ -278,6 +347,7 @@ def main():
         # onnx2torch has no converters for some opset-9 forms (Slice with attributes); upgrading the graph is a
         # rewrite of the same computation, and the verification below compares against the original file.
         model = onnx.version_converter.convert_version(model, 11)
+    same_upper_pools_as_ceil_mode(model)
     fx_model = onnx2torch.convert(model)
     fx_model.eval()  # BatchNorm must use its running statistics, not the batch's
     if a.simulate_bn_bug:
@@ -304,9 +374,13 @@ def main():
         reloaded = torch.jit.load(tmp)
         worst = {"min_cosine": None, "max_abs_diff": 0.0, "max_px": None, "max_score_diff": None}
         checked = 0
+        batch_sizes = [1] + ([len(photos)] if spec.get("batch") and len(photos) > 1 else [])
         for (h, w) in sizes:
-            for photo in photos:
-                x = to_input(photo, spec, h, w)
+            # Each photo alone, then (for a net the product runs on batches) all of them as one batch.
+            runs = [(p.name, to_input(p, spec, h, w)) for p in photos]
+            if len(batch_sizes) > 1:
+                runs.append((f"a batch of {len(photos)}", np.concatenate([x for _, x in runs])))
+            for photo, x in runs:
                 ref = sess.run(output_names, {input_names[0]: x})
                 with torch.no_grad():
                     res = reloaded(torch.from_numpy(x))
@@ -324,10 +398,10 @@ def main():
                 if not ok:
                     per_output = ", ".join(f"{n}: {float(np.max(np.abs(r - g))):.3e}"
                                            for n, r, g in zip(output_names, ref, got))
-                    print(f"{a.id}: TorchScript REFUSED on {photo.name} at {w}x{h}: {why}", file=sys.stderr)
+                    print(f"{a.id}: TorchScript REFUSED on {photo} at {w}x{h}: {why}", file=sys.stderr)
                     print(f"  max abs diff per output: {per_output}", file=sys.stderr)
-                    if (h, w) != (h0, w0) and spec["kind"] == "yunet":
-                        print("  (a size other than the traced one: the trace may have frozen a shape)", file=sys.stderr)
+                    if (h, w) != (h0, w0) or x.shape[0] != example.shape[0]:
+                        print("  (a size or batch other than the traced one: the trace may have frozen a shape)", file=sys.stderr)
                     print("  first layers that differ (ONNX node, output):", file=sys.stderr)
                     print(layer_report(model, fx_model, x), file=sys.stderr)
                     return 1
@@ -347,6 +421,7 @@ def main():
                 "inputs": checked,
                 "photos": [f"{p.parent.name}/{p.name}" for p in photos],
                 "input_sizes_hw": [list(s) for s in sizes],
+                "batch_sizes": batch_sizes,
                 "min_cosine": worst["min_cosine"],
                 "max_abs_diff": worst["max_abs_diff"],
                 "max_px_at_reference_side": worst["max_px"],

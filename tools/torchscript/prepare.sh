@@ -3,7 +3,8 @@
 # matches ONNX Runtime on real photos (see export.py). Set-up tooling: nothing here runs at inference time.
 #
 # usage: tools/torchscript/prepare.sh SAMEFACE_HOME [ID | ID=ONNX_FILE ...]
-#   no IDs: the registry-fetched models fr-feature-512 ulfg-rfb-320 fr-landmark-68 (from <home>/models/<id>/<id>.onnx)
+#   no IDs: the registry-fetched models fr-feature-512 ulfg-rfb-320 fr-landmark-68 mtcnn-pnet mtcnn-rnet mtcnn-onet
+#           (from <home>/models/<id>/<id>.onnx)
 #   ID=FILE: a model read from elsewhere, e.g. yunet-n=../shared/models/yunet_n_dynamic.onnx
 #   --venv-only: only make the venv (tools/iresnet/generate.sh uses it for its torch + onnxruntime)
 # env: SAMEFACE_VERIFY_IMAGES  folder of face photos to verify on (LFW layout or flat);
@@ -25,7 +26,7 @@ if [[ "${1:-}" == --venv-only ]]; then
   shift
 fi
 models=("$@")
-[[ ${#models[@]} -gt 0 ]] || models=(fr-feature-512 ulfg-rfb-320 fr-landmark-68)
+[[ ${#models[@]} -gt 0 ]] || models=(fr-feature-512 ulfg-rfb-320 fr-landmark-68 mtcnn-pnet mtcnn-rnet mtcnn-onet)
 images="${SAMEFACE_VERIFY_IMAGES:-$repo/../shared/data/lfw/images_deepfunneled}"
 if [[ $venv_only == false && ! -d "$images" ]]; then
   echo "error: no photos to verify TorchScript exports on: $images is missing; set SAMEFACE_VERIFY_IMAGES to a folder of face photos" >&2

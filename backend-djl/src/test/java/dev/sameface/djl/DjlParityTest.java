@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -68,15 +69,32 @@ class DjlParityTest {
             assertThat(names(got.outputs())).as("output names, in order").isEqualTo(names(ref.outputs()));
             String input = ref.inputs().getFirst().name();
             long[] declared = ref.inputs().getFirst().shape();
-            int[][] sizes = m == TestModel.YUNET ? YUNET_SIZES : new int[][] {{(int) declared[2], (int) declared[3]}};
+            int[][] sizes = switch (m) {
+                case YUNET -> YUNET_SIZES;
+                case ONET -> new int[][] {{(int) declared[2], (int) declared[1]}}; // [N, W, H, 3]
+                default -> new int[][] {{(int) declared[2], (int) declared[3]}};
+            };
 
             double minCos = 1, maxPx = 0, maxScore = 0, maxAbs = 0;
             int runs = 0;
             for (int[] hw : sizes) {
+                Map<String, Tensor> inputs = new LinkedHashMap<>();
                 for (Path photo : Fixtures.photos(PHOTOS)) {
-                    Tensor x = Fixtures.input(m, photo, hw[0], hw[1]);
+                    inputs.put(photo.getFileName().toString(), Fixtures.input(m, photo, hw[0], hw[1]));
+                }
+                if (m == TestModel.ONET) {
+                    // The cascade runs all crops of a stage in one call: a batch other than the traced one.
+                    inputs.put("a batch of " + PHOTOS, Fixtures.batch(List.copyOf(inputs.values())));
+                }
+                for (var in : inputs.entrySet()) {
+                    Tensor x = in.getValue();
                     Map<String, Tensor> a = ref.run(Map.of(input, x));
                     Map<String, Tensor> b = got.run(Map.of(input, x));
+                    if (m == TestModel.ONET) {
+                        // Points and boxes are compared where O-Net sees a face: the crops must be faces to it.
+                        assertThat(OutputCheck.faceProbabilities(a)).as("O-Net face probabilities on %s", in.getKey())
+                                .allSatisfy(p -> assertThat(p).isGreaterThan(0.5f));
+                    }
                     assertThat(b.keySet()).containsExactlyInAnyOrderElementsOf(a.keySet());
                     for (String k : a.keySet()) {
                         assertThat(b.get(k).shape()).as("shape of %s", k).isEqualTo(a.get(k).shape());
@@ -86,9 +104,10 @@ class DjlParityTest {
                         case LANDMARKS -> OutputCheck.landmarks(a, b);
                         case ULFG -> OutputCheck.ulfg(a, b);
                         case YUNET -> OutputCheck.yunet(a, b, hw[0], hw[1]);
+                        case ONET -> OutputCheck.mtcnn(a, b);
                     };
                     assertThat(r.ok()).as("%s %s on %s at %dx%d differs from onnxruntime: %s", engineName, m.id,
-                            photo.getFileName(), hw[1], hw[0], r).isTrue();
+                            in.getKey(), hw[1], hw[0], r).isTrue();
                     minCos = Math.min(minCos, r.cosine());
                     maxPx = Math.max(maxPx, r.maxPx());
                     maxScore = Math.max(maxScore, r.maxScoreDiff());

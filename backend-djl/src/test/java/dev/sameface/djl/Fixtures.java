@@ -53,7 +53,9 @@ final class Fixtures {
         EMBEDDER("fr-feature-512"),
         ULFG("ulfg-rfb-320"),
         LANDMARKS("fr-landmark-68"),
-        YUNET("yunet-n");
+        YUNET("yunet-n"),
+        /** The default chain's five points; a dynamic batch of transposed [N, 48, 48, 3] crops. */
+        ONET("mtcnn-onet");
 
         final String id;
 
@@ -83,7 +85,7 @@ final class Fixtures {
 
     static String prepareCommand() {
         return "tools/torchscript/prepare.sh " + SamefaceHome.resolve()
-                + " fr-feature-512 ulfg-rfb-320 fr-landmark-68 yunet-n=" + shared().resolve("models/yunet_n_dynamic.onnx")
+                + " fr-feature-512 ulfg-rfb-320 fr-landmark-68 mtcnn-onet yunet-n=" + shared().resolve("models/yunet_n_dynamic.onnx")
                 + " (or ./sameface models prepare)";
     }
 
@@ -138,8 +140,41 @@ final class Fixtures {
         return TestData.lfwPhotos(count);
     }
 
+    /** Single-image inputs stacked along the batch dimension, in order. */
+    static Tensor batch(List<Tensor> inputs) {
+        long[] shape = inputs.getFirst().shape().clone();
+        shape[0] = inputs.size();
+        Tensor out = Tensor.allocate(shape);
+        int at = 0;
+        for (Tensor t : inputs) {
+            out.buffer().put(at, t.toArray());
+            at += t.size();
+        }
+        return out;
+    }
+
     /** The model's input made from a photo as its manifest entry says (the same preparation the benchmarks use). */
     static Tensor input(TestModel m, Path photo, int height, int width) {
+        if (m == TestModel.ONET) {
+            return onetCrop(photo, height, width);
+        }
         return TestData.modelInput(m.id, photo, width, height);
+    }
+
+    /**
+     * O-Net on what it is given in the pipeline, a face crop: the photo's centre square (the face on an LFW photo)
+     * prepared as the manifest says, then transposed to [1, W, H, 3], x before y, as the network was trained.
+     */
+    private static Tensor onetCrop(Path photo, int height, int width) {
+        var img = dev.sameface.pipeline.image.ImageDecoder.DEFAULT.decode(photo).toRgb();
+        var spec = dev.sameface.pipeline.models.ModelManifest.load().model(TestModel.ONET.id).spec(TestModel.ONET.id);
+        float[] hwc = dev.sameface.pipeline.image.ModelInputs.fromPhoto(img, false, spec, width, height).toArray();
+        float[] whc = new float[hwc.length];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                System.arraycopy(hwc, (y * width + x) * 3, whc, (x * height + y) * 3, 3);
+            }
+        }
+        return Tensor.of(whc, 1, width, height, 3);
     }
 }

@@ -77,6 +77,42 @@ final class OutputCheck {
         return new Result(1, box * REFERENCE_SIDE, score, maxAbsDiff(ref, got));
     }
 
+    /**
+     * MTCNN's O-Net, outputs told apart by last dimension as MtcnnDetector does: [N,2] probabilities, [N,4] box
+     * regression and [N,10] points, both as fractions of the crop; a crop is at most the photo (the whole-photo one).
+     */
+    static Result mtcnn(Map<String, Tensor> ref, Map<String, Tensor> got) {
+        float[] pa = byLastDim(ref, 2), pb = byLastDim(got, 2);
+        double score = 0, coord = 0;
+        for (int i = 0; i < pa.length; i++) {
+            score = Math.max(score, Math.abs(pa[i] - pb[i]));
+        }
+        for (int last : new int[] {4, 10}) {
+            float[] a = byLastDim(ref, last), b = byLastDim(got, last);
+            for (int i = 0; i < a.length; i++) {
+                if (Math.max(pa[2 * (i / last) + 1], pb[2 * (i / last) + 1]) >= ANCHOR_FLOOR) {
+                    coord = Math.max(coord, Math.abs(a[i] - b[i]));
+                }
+            }
+        }
+        return new Result(1, coord * REFERENCE_SIDE, score, maxAbsDiff(ref, got));
+    }
+
+    /** O-Net's face probability for each crop of the batch. */
+    static java.util.List<Float> faceProbabilities(Map<String, Tensor> out) {
+        float[] p = byLastDim(out, 2);
+        java.util.List<Float> face = new java.util.ArrayList<>();
+        for (int i = 1; i < p.length; i += 2) {
+            face.add(p[i]);
+        }
+        return face;
+    }
+
+    private static float[] byLastDim(Map<String, Tensor> out, int last) {
+        return out.values().stream().filter(t -> t.shape()[t.shape().length - 1] == last).findFirst()
+                .orElseThrow(() -> new AssertionError("no output with last dimension " + last + " in " + out.keySet())).toArray();
+    }
+
     /** YuNet decoded as OpenCV's FaceDetectorYN does: score sqrt(cls*obj), box and 5 landmarks in input pixels. */
     static Result yunet(Map<String, Tensor> ref, Map<String, Tensor> got, int height, int width) {
         double score = 0, coord = 0;

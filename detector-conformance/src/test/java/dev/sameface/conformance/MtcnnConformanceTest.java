@@ -1,16 +1,11 @@
 package dev.sameface.conformance;
 
-import java.util.Map;
-
-/** The built-in {@code mtcnn} detector through the conformance suite, on every engine on the class path. */
+/**
+ * The built-in {@code mtcnn} detector through the conformance suite, on every engine on the class path (djl-pytorch
+ * with the TorchScript copies of P-, R- and O-Net that scripts/test prepares).
+ */
 class MtcnnConformanceTest extends DetectorConformanceSuite {
     MtcnnConformanceTest() {
         super("mtcnn");
-    }
-
-    /** The test set-up (scripts/test) prepares TorchScript copies of the default chain and YuNet only. */
-    @Override
-    protected Map<String, String> enginesThatCannotLoad() {
-        return Map.of("djl-pytorch", "no TorchScript export of its models");
     }
 }
