@@ -201,18 +201,19 @@ class BadInputTest {
     }
 
     @Test
-    void manyFacesSelectTheLargest() throws IOException {
-        // Two people side by side, Blair drawn larger: the template must be Blair's.
+    void manyFacesSelectTheSubject() throws IOException {
+        // Two people, Blair drawn larger and in the middle: the template must be Blair's. (The default's large-central
+        // rule prefers a large face unless it sits off-centre; see SubjectSelectionTest for why not simply the largest.)
         BufferedImage other = ImageIO.read(TestData.lfw("Gloria_Macapagal_Arroyo", 1).toFile());
-        BufferedImage group = new BufferedImage(620, 400, BufferedImage.TYPE_INT_RGB);
+        BufferedImage group = new BufferedImage(800, 400, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = group.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.drawImage(other, 0, 100, 200, 200, null);
-        g.drawImage(original, 220, 0, 400, 400, null);
+        g.drawImage(original, 200, 0, 400, 400, null);
         g.dispose();
         Enrolment e = pipeline.enrol(jpeg(group), "group.jpg");
         assertThat(e.faces().size()).isGreaterThanOrEqualTo(2);
-        assertThat(e.selected().box().x()).isGreaterThan(200);
+        assertThat(e.selected().box().x()).isGreaterThan(250);
         assertThat(pipeline.similarity(e.template(), reference)).isGreaterThan(pipeline.threshold());
     }
 

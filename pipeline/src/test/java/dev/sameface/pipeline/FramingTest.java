@@ -72,10 +72,10 @@ class FramingTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "letterbox=true; margin=0.2",
-            "retry-margin=0.3"})
+            "letterbox=true; margin=0.2; retry-margin=none; whole-photo=false",
+            "letterbox=false; margin=0; retry-margin=0.3; whole-photo=false"})
     void aMarginFindsTheFaceInTightProfileCropsThatTheStretchedPhotoMisses(String options) {
-        String stretched = "letterbox=false; margin=0; retry-margin=none";
+        String stretched = "letterbox=false; margin=0; retry-margin=none; whole-photo=false";
         try (FacePipeline plain = TestData.pipeline(config("ultralight", stretched));
              FacePipeline framed = TestData.pipeline(config("ultralight", options))) {
             for (Path photo : TIGHT_PROFILES) {

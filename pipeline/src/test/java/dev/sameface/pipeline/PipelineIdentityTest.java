@@ -57,9 +57,9 @@ class PipelineIdentityTest {
         assertThat(a.canonicalText())
                 .startsWith("sameface-pipeline-identity=" + PipelineIdentity.SCHEMA + "\n")
                 .containsPattern("(?m)^model\\.embedder/fr-feature-512=[0-9a-f]{64}$")
-                .containsPattern("(?m)^model\\.detector/fr-landmark-68=[0-9a-f]{64}$")
+                .containsPattern("(?m)^model\\.detector/mtcnn-onet=[0-9a-f]{64}$")
                 .containsPattern("(?m)^engine\\.embedder=onnxruntime \\| ONNX Runtime \\d+\\.\\d+")
-                .contains("\nprecision.embedder=f32\n", "\ndenormals=flush\n", "\nface-selection=largest\n", "\nflip-tta=false\n")
+                .contains("\nprecision.embedder=f32\n", "\ndenormals=flush\n", "\nface-selection=large-central\n", "\nflip-tta=false\n")
                 .doesNotContainPattern("(?m)^(stage\\.matcher|threshold)");
     }
 

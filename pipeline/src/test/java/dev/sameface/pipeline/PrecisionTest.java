@@ -162,7 +162,7 @@ class PrecisionTest {
         Path home = dir.resolve("home");
         Path int8 = QuantisedSidecar.modelFile(home, ID);
         Files.createDirectories(int8.getParent());
-        for (String model : List.of(ID, "ulfg-rfb-320", "fr-landmark-68")) {
+        for (String model : List.of(ID, "ulfg-rfb-320", "mtcnn-onet")) {
             Files.createDirectories(home.resolve("models").resolve(model));
             Files.createSymbolicLink(home.resolve("models").resolve(model).resolve(model + ".onnx"), real.cachedFile(model).toAbsolutePath());
         }
