@@ -162,6 +162,10 @@ final class ModelsCommand {
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
+        /** Built-in models left out when no ids are given, and why (tools/torchscript/README.md). */
+        static final java.util.Map<String, String> NO_TORCHSCRIPT_EXPORT = java.util.Map.of("scrfd-500m",
+                "no TorchScript export (traced, SCRFD's graph keeps the input size it was traced at; djl-pytorch cannot run it)");
+
         @Override
         public Integer call() throws Exception {
             String tools = System.getProperty("sameface.tools");
@@ -194,6 +198,10 @@ final class ModelsCommand {
             List<String> wanted = ids.isEmpty() ? ModelManifest.BUILT_IN_PIPELINE_MODELS : ids;
             for (String id : wanted) {
                 var entry = cache.manifest().model(id);
+                if (ids.isEmpty() && NO_TORCHSCRIPT_EXPORT.containsKey(id)) {
+                    spec.commandLine().getOut().println("skipping " + id + ": " + NO_TORCHSCRIPT_EXPORT.get(id));
+                    continue;
+                }
                 if (Generated.is(entry)) {
                     // Generated first, then exported to TorchScript like any other model.
                     Generated.make(cache, id, spec.commandLine().getOut());
