@@ -63,4 +63,15 @@ class PeerBenchTest {
         assertThat(r.err().strip()).contains("--peer implements only the default pipeline").contains("flip-tta=true");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
     }
+
+    @Test
+    void peerRefusesTheFormerDefaultsItNoLongerImplements() {
+        // The 68-point five points and the largest face were the default before O-Net and large-central.
+        CliRun points = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--set", "detector.options.five-points=lids");
+        assertThat(points.exit()).isEqualTo(2);
+        assertThat(points.err().strip()).contains("--peer implements only the default pipeline").contains("five-points=lids");
+        CliRun face = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--set", "face-selection=largest");
+        assertThat(face.exit()).isEqualTo(2);
+        assertThat(face.err().strip()).contains("--peer implements only the default pipeline").contains("face-selection largest");
+    }
 }
