@@ -5,10 +5,10 @@ sessions on the very ONNX files sameface runs, with the same pre- and post-proce
 (UltraLightDetector with Framing and OnetPoints, FaceSelection, SimilarityAligner, ArcFaceEmbedder, CosineMatcher):
 
   detect  RFB-320 on the photo framed for pose: a black border of 0.3 x its longer side on every side, then the
-          aspect ratio kept in the 320x240 input (black bars, centred), bilinear, RGB (x - 127) / 128; faces with
-          score >= threshold, greedy NMS by IoU, top-k, box corners mapped back through the framed region; nothing
-          found: once more with a 0.5 border; still nothing: MTCNN's O-Net on the square around the whole photo,
-          whose regressed box is the face when its face probability is >= 0.7
+          aspect ratio kept in the 320x240 input (black bars, centred), bilinear in float, RGB (x - 127) / 128;
+          faces with score >= threshold, greedy NMS by IoU, top-k, box corners mapped back through the framed
+          region; nothing found: once more with a 0.5 border; still nothing: MTCNN's O-Net on the square around the
+          whole photo, whose regressed box is the face when its face probability is >= 0.7
   select  large-central (InsightFace's rule): box area minus twice the squared distance of its centre from the
           photo's centre, the largest value wins
   points  O-Net on the chosen box made square (corners truncated toward zero), the crop resampled INTER_AREA in
@@ -81,13 +81,18 @@ class Peer:
         self.score_threshold = score_threshold
         self.nms_threshold = nms_threshold
         self.top_k = top_k
+        # The detector's input warped from the photo in float, as sameface resamples. Warping the uint8 photo (the
+        # usual idiom) rounds that input to 8 bits, which moves near-threshold boxes by a pixel; O-Net then sees
+        # another whole-pixel square and, on profiles, puts the points up to 40 px elsewhere (resampling_check.py).
+        self.float_detector_input = True
 
     def detect(self, img):
         """The chosen face's five points and how it was found, or (None, None)."""
         h, w = img.shape[:2]
-        found, boxes = f"margin {MARGIN}", self.boxes(img, MARGIN)
+        framed_from = img.astype(np.float32) if self.float_detector_input else img
+        found, boxes = f"margin {MARGIN}", self.boxes(framed_from, MARGIN)
         if not len(boxes):
-            found, boxes = f"margin {RETRY_MARGIN}", self.boxes(img, RETRY_MARGIN)
+            found, boxes = f"margin {RETRY_MARGIN}", self.boxes(framed_from, RETRY_MARGIN)
         if not len(boxes):
             found, boxes = "whole photo", self.whole_photo(img)
         if not len(boxes):

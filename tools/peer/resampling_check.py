@@ -1,7 +1,7 @@
-"""How much of the Java-vs-peer difference is OpenCV's 8-bit resampling: the peer's own pipeline, run twice on the
-same photos, once as peer.py does it (cv2.warpAffine frames the uint8 photo for the detector, rounding its input to
-8 bits) and once on the photo as float32, where the detector's input is resampled in float, as sameface does (O-Net's
-crops are float either way). Benchmark tooling only.
+"""Why peer.py frames the photo for the detector in float: its own pipeline, run twice on the same photos, once as
+peer.py does it (the detector's input warped from the photo in float, as sameface resamples) and once warping the
+uint8 photo, the usual OpenCV idiom, which rounds that input to 8 bits (O-Net's crops are float either way).
+Benchmark tooling only.
 
 usage: <peer-venv>/bin/python tools/peer/resampling_check.py PHOTO_DIR [COUNT]
 """
@@ -25,16 +25,19 @@ def main():
     px, cos = [], []
     for p in photos:
         img = cv2.imdecode(np.fromfile(p, dtype=np.uint8), cv2.IMREAD_COLOR)
+        pe.float_detector_input = False
         a, _ = pe.detect(img)
-        b, _ = pe.detect(img.astype(np.float32))
+        pe.float_detector_input = True
+        b, _ = pe.detect(img)
         if a is None or b is None:
             continue
         px.append(np.hypot(*(a - b).T).max())
         ea = pe.embed(cv2.warpAffine(img, P.similarity(a, P.ARCFACE_112), (112, 112)))
         eb = pe.embed(cv2.warpAffine(img, P.similarity(b, P.ARCFACE_112), (112, 112)))
         cos.append(float(ea @ eb))
-    print(f"{len(px)} photos, 8-bit vs float detector input: landmarks max {max(px):.3f} / median {np.median(px):.3f} px, "
-          f"{sum(d > 0 for d in px)} photos moved; embedding cosine min {min(cos):.6f} / median {np.median(cos):.6f}")
+    print(f"{len(px)} photos, 8-bit vs float detector input: landmarks max {max(px):.3f} / median "
+          f"{np.median(px):.3f} px, {sum(d > 0 for d in px)} photos moved; embedding cosine min {min(cos):.6f} / "
+          f"median {np.median(cos):.6f}")
 
 
 if __name__ == "__main__":
