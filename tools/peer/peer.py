@@ -1,12 +1,19 @@
 """The Python peer of sameface's default pipeline, for benchmarks only (nothing here runs in sameface).
 
-What a user would otherwise write, InsightFace-style: cv2.imdecode, cv2.dnn.blobFromImage, cv2.warpAffine and
-onnxruntime sessions on the very ONNX files sameface runs, with the same pre- and post-processing as the Java
-stages (UltraLightDetector, SimilarityAligner, ArcFaceEmbedder, CosineMatcher):
+What a user would otherwise write, InsightFace-style: cv2.imdecode, cv2.warpAffine, cv2.resize and onnxruntime
+sessions on the very ONNX files sameface runs, with the same pre- and post-processing as the Java stages
+(UltraLightDetector with Framing and OnetPoints, FaceSelection, SimilarityAligner, ArcFaceEmbedder, CosineMatcher):
 
-  detect  RFB-320 on the whole photo stretched to 320x240, RGB (x - 127) / 128; faces with score >= threshold,
-          greedy NMS by IoU, top-k; the largest face (ties within 1% go to the one nearest the centre); the
-          68-point model on its box (floored, moved inside the photo) as 64x64 grey x / 256, reduced to 5 points
+  detect  RFB-320 on the photo framed for pose: a black border of 0.3 x its longer side on every side, then the
+          aspect ratio kept in the 320x240 input (black bars, centred), bilinear in float, RGB (x - 127) / 128;
+          faces with score >= threshold, greedy NMS by IoU, top-k, box corners mapped back through the framed
+          region; nothing found: once more with a 0.5 border; still nothing: MTCNN's O-Net on the square around the
+          whole photo, whose regressed box is the face when its face probability is >= 0.7
+  select  large-central (InsightFace's rule): box area minus twice the squared distance of its centre from the
+          photo's centre, the largest value wins
+  points  O-Net on the chosen box made square (corners truncated toward zero), the crop resampled INTER_AREA in
+          float (zeros outside the photo), [1, 48, 48, 3] x before y, RGB (x - 127.5) / 128; its box regression
+          applied once, squared again, O-Net again, the five points from that second run
   align   least-squares similarity (Umeyama) to the ArcFace 112x112 template, bilinear warp, black border
   embed   BGR (x - 127) / 128, L2-normalised
   match   cosine
@@ -25,6 +32,7 @@ for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import math  # noqa: E402
 import platform  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -35,6 +43,13 @@ import onnxruntime as ort  # noqa: E402
 
 ARCFACE_112 = np.array([[38.2946, 51.6963], [73.5318, 51.5014], [56.0252, 71.7366],
                         [41.5493, 92.3655], [70.7299, 92.2041]], dtype=np.float64)
+# The framing of sameface's default (detector options margin 0.3, retry-margin 0.5, letterbox, whole-photo); the
+# Java side (PeerComparison.settings) refuses any other configuration.
+MARGIN = 0.3
+RETRY_MARGIN = 0.5
+ONET_SIDE = 48
+# O-Net's face probability from which the whole photo is taken as a face: MTCNN's own final threshold.
+WHOLE_PHOTO_THRESHOLD = 0.7
 
 
 def session(path, denormal_as_zero):
@@ -50,7 +65,7 @@ def session(path, denormal_as_zero):
 
 
 class Peer:
-    def __init__(self, home, detector, landmarks, embedder, score_threshold, nms_threshold, top_k, denormal_as_zero):
+    def __init__(self, home, detector, onet, embedder, score_threshold, nms_threshold, top_k, denormal_as_zero):
         def model(mid):
             p = os.path.join(home, "models", mid, mid + ".onnx")
             if not os.path.isfile(p):
@@ -58,19 +73,45 @@ class Peer:
             return session(p, denormal_as_zero)
 
         self.detector = model(detector)
-        self.landmarks = model(landmarks)
+        self.det_h, self.det_w = self.detector.get_inputs()[0].shape[2:4]
+        self.onet = model(onet)
+        self.onet_input = self.onet.get_inputs()[0].name
         self.embedder = model(embedder)
         self.embedder_input = self.embedder.get_inputs()[0].name
         self.score_threshold = score_threshold
         self.nms_threshold = nms_threshold
         self.top_k = top_k
+        # The detector's input warped from the photo in float, as sameface resamples. Warping the uint8 photo (the
+        # usual idiom) rounds that input to 8 bits, which moves near-threshold boxes by a pixel; O-Net then sees
+        # another whole-pixel square and, on profiles, puts the points up to 40 px elsewhere (resampling_check.py).
+        self.float_detector_input = True
 
     def detect(self, img):
+        """The chosen face's five points and how it was found, or (None, None)."""
         h, w = img.shape[:2]
-        blob = cv2.dnn.blobFromImage(img, 1 / 128, (320, 240), (127, 127, 127), swapRB=True)
+        framed_from = img.astype(np.float32) if self.float_detector_input else img
+        found, boxes = f"margin {MARGIN}", self.boxes(framed_from, MARGIN)
+        if not len(boxes):
+            found, boxes = f"margin {RETRY_MARGIN}", self.boxes(framed_from, RETRY_MARGIN)
+        if not len(boxes):
+            found, boxes = "whole photo", self.whole_photo(img)
+        if not len(boxes):
+            return None, None
+        return self.five_points(img, large_central(boxes, w, h)), found
+
+    def boxes(self, img, margin):
+        """Faces as [x1, y1, x2, y2] rows in photo pixels, best first, after NMS."""
+        h, w = img.shape[:2]
+        rx, ry, rw, rh = region(w, h, margin, self.det_w / self.det_h)
+        # The region (beyond the photo: black) resampled to the input by pixel centres, as cv2.resize maps them.
+        fx, fy = rw / self.det_w, rh / self.det_h
+        to_src = np.array([[fx, 0, rx + 0.5 * fx - 0.5], [0, fy, ry + 0.5 * fy - 0.5]])
+        framed = cv2.warpAffine(img, to_src, (self.det_w, self.det_h), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        blob = cv2.dnn.blobFromImage(framed, 1 / 128, (self.det_w, self.det_h), (127, 127, 127), swapRB=True)
         scores, boxes = self.detector.run(["scores", "boxes"], {"input": blob})
         s = scores[0, :, 1].astype(np.float64)  # compared in double, as the Java stage does
-        b = boxes[0].astype(np.float64) * np.array([w, h, w, h])
+        b = boxes[0].astype(np.float64) * np.array([rw, rh, rw, rh]) + np.array([rx, ry, rx, ry])
         keep = (s >= self.score_threshold) & (b[:, 2] - b[:, 0] >= 2) & (b[:, 3] - b[:, 1] >= 2)
         s, b = s[keep], b[keep]
         kept = []
@@ -79,25 +120,37 @@ class Peer:
                 break
             if all(iou(b[i], b[k]) <= self.nms_threshold for k in kept):
                 kept.append(i)
-        if not kept:
-            return None
-        face = largest(b[kept], w, h)
-        return self.five_points(img, face)
+        return b[kept]
+
+    def run_onet(self, img, win):
+        """O-Net on the whole-pixel window [x1, y1, x2, y2]: (face probability, box regression, points)."""
+        x1, y1 = int(win[0]), int(win[1])
+        cw, ch = max(1, int(win[2]) - x1), max(1, int(win[3]) - y1)
+        h, w = img.shape[:2]
+        crop = np.zeros((ch, cw, 3), np.float32)  # zeros outside the photo, float as MTCNN's reference crops
+        sx0, sy0, sx1, sy1 = max(x1, 0), max(y1, 0), min(x1 + cw, w), min(y1 + ch, h)
+        if sx0 < sx1 and sy0 < sy1:
+            crop[sy0 - y1:sy1 - y1, sx0 - x1:sx1 - x1] = img[sy0:sy1, sx0:sx1, ::-1]  # BGR -> RGB
+        t = (cv2.resize(crop, (ONET_SIDE, ONET_SIDE), interpolation=cv2.INTER_AREA) - 127.5) * 0.0078125
+        # Trained on transposed images: [N, width, height, 3], x before y.
+        out = self.onet.run(None, {self.onet_input: np.ascontiguousarray(t.transpose(1, 0, 2)[None])})
+        by_last = {o.shape[-1]: o[0].astype(np.float64) for o in out}  # told apart by last dimension, as in Java
+        return by_last[2][1], by_last[4], by_last[10]
 
     def five_points(self, img, box):
-        ih, iw = img.shape[:2]
-        x, y = np.floor(box[0]), np.floor(box[1])
-        w, h = np.floor(box[2] - box[0]), np.floor(box[3] - box[1])
-        w, h = min(w, iw - 1), min(h, ih - 1)
-        x = max(0.0, min(x, iw - 1 - w))
-        y = max(0.0, min(y, ih - 1 - h))
-        x, y, w, h = int(x), int(y), int(w), int(h)
-        grey = cv2.cvtColor(img[y:y + h, x:x + w], cv2.COLOR_BGR2GRAY)
-        blob = cv2.dnn.blobFromImage(grey, 1 / 256, (64, 64))
-        p = self.landmarks.run(["output"], {"input": blob})[0].reshape(68, 2).astype(np.float64)
-        p = p * [w, h] + [x, y]
-        return np.array([p[[37, 38, 40, 41]].mean(0), p[[43, 44, 46, 47]].mean(0), p[30],
-                         p[[48, 60]].mean(0), p[[54, 64]].mean(0)])
+        square = squared(box)
+        _, reg, _ = self.run_onet(img, square)
+        handed = squared(regressed(square, reg))  # MTCNN's hand-over from R-Net to O-Net
+        _, _, pts = self.run_onet(img, handed)
+        w, h = handed[2] - handed[0], handed[3] - handed[1]
+        return np.stack([handed[0] + pts[:5] * w, handed[1] + pts[5:] * h], axis=1)
+
+    def whole_photo(self, img):
+        h, w = img.shape[:2]
+        square = squared(np.array([0.0, 0.0, w, h]))
+        p, reg, _ = self.run_onet(img, square)
+        # The regressed box only: the Java pipeline then runs the chosen box's points like any detected face's.
+        return regressed(square, reg)[None] if p >= WHOLE_PHOTO_THRESHOLD else np.zeros((0, 4))
 
     def embed(self, crop):
         blob = cv2.dnn.blobFromImage(crop, 1 / 128, (112, 112), (127, 127, 127), swapRB=False)
@@ -110,7 +163,7 @@ class Peer:
         t1 = time.perf_counter_ns()
         if img is None:
             return {"path": path, "error": "not a readable image"}
-        points = self.detect(img)
+        points, found = self.detect(img)
         t2 = time.perf_counter_ns()
         if points is None:
             return {"path": path, "error": "no face"}
@@ -123,8 +176,35 @@ class Peer:
         t5 = time.perf_counter_ns()
         ms = lambda a, b: (b - a) / 1e6  # noqa: E731
         return {"path": path, "decode_ms": ms(t0, t1), "detect_ms": ms(t1, t2), "align_ms": ms(t2, t3),
-                "embed_ms": ms(t3, t4), "match_ms": ms(t4, t5), "template_ms": ms(t0, t4),
+                "embed_ms": ms(t3, t4), "match_ms": ms(t4, t5), "template_ms": ms(t0, t4), "found_by": found,
                 "landmarks": points.reshape(-1).tolist(), "embedding": e.tolist()}
+
+
+def region(w, h, margin, aspect):
+    """The photo grown by margin x its longer side on every side, then around its centre to the input's aspect."""
+    pad = margin * max(w, h)
+    x, y, rw, rh = -pad, -pad, w + 2 * pad, h + 2 * pad
+    if rw / rh < aspect:
+        nw = rh * aspect
+        x, rw = x - (nw - rw) / 2, nw
+    else:
+        nh = rw / aspect
+        y, rh = y - (nh - rh) / 2, nh
+    return x, y, rw, rh
+
+
+def squared(win):
+    """The square of the longer side around the same centre, corners truncated toward zero (MTCNN's rerec + fix)."""
+    w, h = win[2] - win[0], win[3] - win[1]
+    side = max(w, h)
+    nx, ny = win[0] + w / 2 - side / 2, win[1] + h / 2 - side / 2
+    return np.array([math.trunc(nx), math.trunc(ny), math.trunc(nx + side), math.trunc(ny + side)], dtype=np.float64)
+
+
+def regressed(win, reg):
+    """Moved by O-Net's regression (dx1, dy1, dx2, dy2), in units of the window's own size."""
+    w, h = win[2] - win[0], win[3] - win[1]
+    return win + reg * np.array([w, h, w, h])
 
 
 def iou(a, b):
@@ -135,12 +215,11 @@ def iou(a, b):
     return 0.0 if union <= 0 else inter / union
 
 
-def largest(boxes, w, h):
-    """The largest box; ties within 1% go to the one nearest the image centre (sameface's face-selection: largest)."""
-    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
-    near = boxes[area >= 0.99 * area.max()]
-    d = np.hypot((near[:, 0] + near[:, 2]) / 2 - w / 2, (near[:, 1] + near[:, 3]) / 2 - h / 2)
-    return near[np.argmin(d)]
+def large_central(boxes, w, h):
+    """InsightFace's FaceAnalysis rule (sameface's face-selection: large-central); ties go to the first."""
+    bw, bh = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    dx, dy = boxes[:, 0] + bw / 2 - w / 2, boxes[:, 1] + bh / 2 - h / 2
+    return boxes[np.argmax(bw * bh - 2 * (dx * dx + dy * dy))]
 
 
 def similarity(src, dst):
@@ -161,7 +240,9 @@ def main():
     ap.add_argument("photos", nargs="*", help="photos to enrol; none: read paths from stdin, one a line")
     ap.add_argument("--home", default=default_home, help="SAMEFACE_HOME (models under <home>/models/<id>/<id>.onnx)")
     ap.add_argument("--detector", default="ulfg-rfb-320")
-    ap.add_argument("--landmarks", default="fr-landmark-68")
+    # --landmarks: the name sameface bench passes (the five points' model, MTCNN's O-Net in this pipeline).
+    ap.add_argument("--onet", "--landmarks", dest="onet", default="mtcnn-onet",
+                    help="MTCNN's O-Net, for the five points and the whole-photo fallback")
     ap.add_argument("--embedder", default="fr-feature-512")
     ap.add_argument("--score-threshold", type=float, default=0.7)
     ap.add_argument("--nms-threshold", type=float, default=0.4)
@@ -171,7 +252,7 @@ def main():
     args = ap.parse_args()
 
     cv2.setNumThreads(1)
-    peer = Peer(args.home, args.detector, args.landmarks, args.embedder, args.score_threshold, args.nms_threshold,
+    peer = Peer(args.home, args.detector, args.onet, args.embedder, args.score_threshold, args.nms_threshold,
                 args.top_k, not args.keep_denormals)
     print(json.dumps({"ready": True, "python": platform.python_version(), "onnxruntime": ort.__version__,
                       "opencv": cv2.__version__, "numpy": np.__version__, "cv2_threads": cv2.getNumThreads(),

@@ -5,7 +5,9 @@ import dev.sameface.api.Embedding;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
 import dev.sameface.api.Point;
+import dev.sameface.api.StageOptions;
 import dev.sameface.api.Template;
+import dev.sameface.pipeline.FaceSelection;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.config.StageConfig;
 import dev.sameface.pipeline.registry.StageRegistry;
@@ -13,16 +15,17 @@ import dev.sameface.pipeline.registry.StageRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The Python peer's side of {@code bench --peer}: its per-stage timings, and its parity with the Java reference
  * engine on the same photos (embedding cosine, largest landmark distance per photo, photos only one side enrolled).
  */
 final class PeerComparison {
+    // peer.py's MARGIN and RETRY_MARGIN: the framing it implements.
+    private static final double PEER_MARGIN = 0.3;
+    private static final double PEER_RETRY_MARGIN = 0.5;
     private final PeerProcess peer;
     private final double[][] stageMs;
     private int timed;
@@ -38,33 +41,49 @@ final class PeerComparison {
 
     /**
      * The peer's settings for {@code config}, which must be the pipeline peer.py implements: the default ultralight
-     * chain, 112-px similarity alignment, arcface without flip TTA or preprocessing overrides, largest face, cosine.
+     * chain (framed with letterbox, margin 0.3 and retry-margin 0.5, O-Net's five points, the whole-photo fallback;
+     * any score and NMS threshold, top-k and O-Net model id, which the peer is given), 112-px similarity alignment,
+     * arcface without flip TTA or preprocessing overrides, large-central face selection, cosine.
      */
     static PeerProcess.Settings settings(PipelineConfig config, Path home) {
         StageConfig d = config.detector();
+        boolean ultralight = "ultralight".equals(d.plugin()) && (d.model() == null || "ulfg-rfb-320".equals(d.model()));
+        StageOptions detector = ultralight
+                ? StageOptions.of("detector ultralight", StageRegistry.load().detectors().get("ultralight").options(), d.options()) : null;
+        String why = ultralight ? difference(config, detector) : "detector " + d.plugin() + (d.model() == null ? "" : " (" + d.model() + ")");
+        if (why != null) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "--peer implements only the default pipeline (ultralight with letterbox, "
+                    + "margin 0.3, retry-margin 0.5, five-points onet, whole-photo; similarity 112; arcface fr-feature-512 without flip "
+                    + "TTA; large-central face; cosine), not " + why);
+        }
+        // The peer's five-point model is O-Net, which also judges the whole photo.
+        return new PeerProcess.Settings(home, "ulfg-rfb-320", detector.string("onet-model"), "fr-feature-512",
+                detector.number("score-threshold"), detector.number("nms-threshold"), detector.integer("top-k"), true);
+    }
+
+    /** What in {@code config} (its ultralight detector's options {@code o}) peer.py does not implement; null: nothing. */
+    private static String difference(PipelineConfig config, StageOptions o) {
+        String five = o.string("five-points").trim().toLowerCase(Locale.ROOT);
+        String retry = o.string("retry-margin").trim();
+        if (!o.flag("letterbox") || o.number("margin") != PEER_MARGIN || "none".equalsIgnoreCase(retry)
+                || o.number("retry-margin") != PEER_RETRY_MARGIN || !"onet".equals(five) || !o.flag("whole-photo")) {
+            return "detector ultralight with letterbox=" + o.string("letterbox") + ", margin=" + o.string("margin")
+                    + ", retry-margin=" + retry + ", five-points=" + five + ", whole-photo=" + o.string("whole-photo");
+        }
+        StageConfig a = config.aligner();
+        if (!"similarity".equals(a.plugin()) || !"112".equals(a.options().getOrDefault("size", "112"))) {
+            return "aligner " + a.plugin() + " " + a.options();
+        }
         StageConfig e = config.embedder();
-        Map<String, String> detector = new HashMap<>(StageRegistry.load().detectors().get("ultralight").options());
-        detector.putAll(d.options());
-        String why = null;
-        if (!"ultralight".equals(d.plugin()) || !(d.model() == null || "ulfg-rfb-320".equals(d.model()))
-                || !"fr-landmark-68".equals(detector.get("landmark-model"))) {
-            why = "detector " + d.plugin() + (d.model() == null ? "" : " (" + d.model() + ")");
-        } else if (!"similarity".equals(config.aligner().plugin()) || !"112".equals(config.aligner().options().getOrDefault("size", "112"))) {
-            why = "aligner " + config.aligner().plugin() + " " + config.aligner().options();
-        } else if (!"arcface".equals(e.plugin()) || !(e.model() == null || "fr-feature-512".equals(e.model()))
+        if (!"arcface".equals(e.plugin()) || !(e.model() == null || "fr-feature-512".equals(e.model()))
                 || Boolean.parseBoolean(e.options().getOrDefault("flip-tta", "false"))
                 || e.options().keySet().stream().anyMatch(k -> !k.equals("flip-tta") && !"manifest".equals(e.options().get(k)))) {
-            why = "embedder " + e.plugin() + (e.model() == null ? "" : " (" + e.model() + ")") + " " + e.options();
-        } else if (!"largest".equals(config.faceSelection()) || !"cosine".equals(config.matcher().plugin())) {
-            why = "face-selection " + config.faceSelection() + ", matcher " + config.matcher().plugin();
+            return "embedder " + e.plugin() + (e.model() == null ? "" : " (" + e.model() + ")") + " " + e.options();
         }
-        if (why != null) {
-            throw new FaceException(ErrorCode.CONFIG_ERROR, "--peer implements only the default pipeline (ultralight + fr-landmark-68, "
-                    + "similarity 112, arcface fr-feature-512 without flip TTA, largest face, cosine), not " + why);
+        if (FaceSelection.parse(config.faceSelection()) != FaceSelection.LARGE_CENTRAL || !"cosine".equals(config.matcher().plugin())) {
+            return "face-selection " + config.faceSelection() + ", matcher " + config.matcher().plugin();
         }
-        return new PeerProcess.Settings(home, "ulfg-rfb-320", "fr-landmark-68", "fr-feature-512",
-                Double.parseDouble(detector.get("score-threshold")), Double.parseDouble(detector.get("nms-threshold")),
-                Integer.parseInt(detector.get("top-k")), true);
+        return null;
     }
 
     /** The reference engine's template for the photo {@link #run} is called with next. */

@@ -2,12 +2,17 @@ package dev.sameface.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,14 +36,36 @@ class PeerBenchTest {
         // Every photo either side enrolled, the other did too.
         assertThat(parity.get("enrolment_disagreements")).isEmpty();
         assertThat(parity.get("photos").asInt()).isEqualTo(8);
-        // Not bit-equal, by design of the two stacks: OpenCV resamples 8-bit images in fixed point (warpAffine on a
-        // 1/32-px grid, resize rounding to 8 bits, edge pixels replicated) and decodes JPEG with libjpeg-turbo, where
-        // sameface samples in float and decodes with ImageIO. That moves landmarks by well under a pixel and the
-        // embedding by 1 - cos ~1e-4 typically, a few 1e-3 at worst (docs/peer-benchmark.md).
-        assertThat(parity.get("cosine_median").asDouble()).isGreaterThanOrEqualTo(0.999);
-        assertThat(parity.get("cosine_min").asDouble()).isGreaterThanOrEqualTo(0.99);
-        assertThat(parity.get("landmark_max_px").asDouble()).isLessThanOrEqualTo(1.0);
-        assertThat(parity.get("landmark_median_px").asDouble()).isLessThanOrEqualTo(0.25);
+        // The networks see the same inputs up to float rounding: the detector's framing is warped in float on both
+        // sides, and O-Net's crops are whole-pixel squares resampled by area in float, so both hand O-Net the same
+        // square and its points agree to float precision (a square one pixel off would move them by a pixel or more).
+        // The embedding differs only by OpenCV's fixed-point 8-bit warp of the aligned crop: 1 - cos ~1e-7 (docs/peer-benchmark.md).
+        assertThat(parity.get("cosine_median").asDouble()).isGreaterThanOrEqualTo(0.99999);
+        assertThat(parity.get("cosine_min").asDouble()).isGreaterThanOrEqualTo(0.9999);
+        assertThat(parity.get("landmark_max_px").asDouble()).isLessThanOrEqualTo(0.01);
+    }
+
+    @Test
+    void peerMatchesTheJavaWholePhotoFallbackOnTightProfiles(@TempDir Path dir) throws Exception {
+        // CFP-dev profiles cropped so tightly that no framing lets the Ultra-Light detector find the face.
+        List<Path> tight = List.of(TestData.cfpDev(31, "profile", 4), TestData.cfpDev(120, "profile", 2),
+                TestData.cfpDev(162, "profile", 3), TestData.cfpDev(175, "profile", 2));
+        try (FacePipeline framedOnly = TestData.pipeline(PipelineConfig.defaults().withOverrides(Map.of("detector.options.whole-photo", "false")))) {
+            for (Path p : tight) {
+                assertThat(framedOnly.enrol(p).template().isFailed()).as("%s needs the whole-photo fallback", p).isTrue();
+            }
+        }
+        for (Path p : tight) {
+            Files.copy(p, dir.resolve(p.getParent().getParent().getFileName() + "-" + p.getFileName()));
+        }
+        CliRun r = CliRun.run("bench", dir.toString(), "--images", "4", "--warmup", "0", "--peer", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode parity = Json.MAPPER.readTree(r.out()).get("peer").get("parity");
+        assertThat(parity.get("enrolment_disagreements")).isEmpty();
+        assertThat(parity.get("photos").asInt()).isEqualTo(tight.size());
+        // O-Net judges the same whole-pixel square around the photo on both sides: the bounds of the LFW test.
+        assertThat(parity.get("cosine_min").asDouble()).isGreaterThanOrEqualTo(0.9999);
+        assertThat(parity.get("landmark_max_px").asDouble()).isLessThanOrEqualTo(0.01);
     }
 
     @Test
@@ -62,5 +89,16 @@ class PeerBenchTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).contains("--peer implements only the default pipeline").contains("flip-tta=true");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void peerRefusesTheFormerDefaultsItNoLongerImplements() {
+        // The 68-point five points and the largest face were the default before O-Net and large-central.
+        CliRun points = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--set", "detector.options.five-points=lids");
+        assertThat(points.exit()).isEqualTo(2);
+        assertThat(points.err().strip()).contains("--peer implements only the default pipeline").contains("five-points=lids");
+        CliRun face = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--set", "face-selection=largest");
+        assertThat(face.exit()).isEqualTo(2);
+        assertThat(face.err().strip()).contains("--peer implements only the default pipeline").contains("face-selection largest");
     }
 }
