@@ -35,15 +35,23 @@ public final class ConfigDirectory {
     public static List<String> create(Path dir, PipelineConfig config, ModelCache from) {
         Set<String> ids = new LinkedHashSet<>();
         var models = from.manifest().models();
-        for (StageConfig stage : List.of(config.detector(), config.aligner(), config.embedder(), config.matcher())) {
+        var registry = dev.sameface.pipeline.registry.StageRegistry.load();
+        List<StageConfig> stages = java.util.Arrays.asList(config.detector(), config.aligner(), config.embedder(), config.matcher());
+        List<java.util.function.Function<String, dev.sameface.api.StageProvider<?>>> providers = List.of(
+                registry::detector, registry::aligner, registry::embedder, registry::matcher);
+        for (int i = 0; i < stages.size(); i++) {
+            StageConfig stage = stages.get(i);
             if (stage == null) {
                 continue;
             }
             if (stage.model() != null && models.containsKey(stage.model())) {
                 ids.add(stage.model());
             }
-            // Secondary models (the landmark model of the Ultra-Light detector) are named in the options.
-            stage.options().values().stream().filter(models::containsKey).forEach(ids::add);
+            // Secondary models (the O-Net or landmark model of the Ultra-Light detector) are named in the options,
+            // the configuration's or, where it names none, the plugin's defaults.
+            Map<String, String> options = new java.util.LinkedHashMap<>(providers.get(i).apply(stage.plugin()).options());
+            options.putAll(stage.options());
+            options.values().stream().filter(models::containsKey).forEach(ids::add);
         }
         try {
             Files.createDirectories(dir.resolve("models"));

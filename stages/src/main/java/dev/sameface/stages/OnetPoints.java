@@ -43,8 +43,10 @@ final class OnetPoints {
     }
 
     /**
-     * The whole photo as O-Net's crop, for a face that fills a tight crop: a face with O-Net's box and points when its
-     * face probability reaches {@link #WHOLE_PHOTO_THRESHOLD}, empty otherwise (blank, noise, no face).
+     * The whole photo as O-Net's crop, for a face that fills a tight crop: O-Net's regressed box with its face
+     * probability when that reaches {@link #WHOLE_PHOTO_THRESHOLD}, empty otherwise (blank, noise, no face). Like every
+     * box of {@code Detector.detectBoxes} it carries no landmarks: {@link #points} places them on this box, as on any
+     * other, when the pipeline refines the face it chose.
      */
     Optional<DetectedFace> wholePhoto(Image image) {
         MtcnnDetector.Window square = window(0, 0, image.width(), image.height()).squared();
@@ -54,7 +56,7 @@ final class OnetPoints {
             return Optional.empty();
         }
         MtcnnDetector.Window b = square.scored(p, onet.output(out, 4).toArray(), 0).regressed();
-        return Optional.of(new DetectedFace(new Box(b.x1(), b.y1(), b.w(), b.h()), p, landmarks(square, onet.output(out, 10).toArray())));
+        return Optional.of(new DetectedFace(new Box(b.x1(), b.y1(), b.w(), b.h()), p, Landmarks5.of(new double[10])));
     }
 
     private Map<String, Tensor> run(Image image, MtcnnDetector.Window w) {
