@@ -101,12 +101,14 @@ class Frvt11Test {
             assertThat(Math.hypot(eyes.xright() - detector.subjectRightEye().x(), eyes.yright() - detector.subjectRightEye().y()))
                     .isLessThanOrEqualTo(0.05 * iod);
             // In the mirrored photo the subject's left eye is where the right one was, mirrored: the naming follows the
-            // subject, not the image side.
+            // subject, not the image side. A swapped pair would be a whole inter-ocular distance off; the detector's own
+            // points move a little on a mirrored photo (O-Net reads them from a 48x48 crop: up to 3 px here), so the
+            // bound is the conformance suite's median rule for mirrors, 10%.
             EyePair mirrored = enrol(img.mirrored()).eyes().getFirst();
             assertThat(Math.hypot(mirrored.xleft() - (img.width() - 1 - eyes.xright()), mirrored.yleft() - eyes.yright()))
-                    .isLessThanOrEqualTo(0.05 * iod);
+                    .isLessThanOrEqualTo(0.1 * iod);
             assertThat(Math.hypot(mirrored.xright() - (img.width() - 1 - eyes.xleft()), mirrored.yright() - eyes.yleft()))
-                    .isLessThanOrEqualTo(0.05 * iod);
+                    .isLessThanOrEqualTo(0.1 * iod);
         }
     }
 
