@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * A two-model chain that a fresh machine can fetch from a package registry: the Ultra-Light-Fast-Generic RFB-320
- * detector (boxes only, on the photo framed as {@link Framing} says: by default stretched to 320x240) followed by a
- * landmark stage on the face box. That stage is either a 68-point landmark regressor run on the box (64x64 grey),
+ * detector (boxes only, on the photo framed as {@link Framing} says: with the plugin's defaults its aspect ratio kept
+ * in the 320x240 input and a margin around it) followed by a landmark stage on the face box. That stage is either a 68-point landmark regressor run on the box (64x64 grey),
  * whose 68 points are reduced to the five the aligner needs: each eye the mean of its four lid points (iBUG 37, 38,
  * 40, 41 and 43, 44, 46, 47), the nose tip (30), and each mouth corner the mean of its outer and inner corner (48 and
  * 60, 54 and 64), the reduction the models' own package uses; or MTCNN's O-Net ({@link OnetPoints}), whose five
