@@ -2,6 +2,7 @@ package dev.sameface.frvt;
 
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
+import dev.sameface.api.StageOptions;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.config.StageConfig;
 import dev.sameface.pipeline.models.ModelCache;
@@ -49,9 +50,9 @@ public final class ConfigDirectory {
             }
             // Secondary models (the O-Net or landmark model of the Ultra-Light detector) are named in the options,
             // the configuration's or, where it names none, the plugin's defaults.
-            Map<String, String> options = new java.util.LinkedHashMap<>(providers.get(i).apply(stage.plugin()).options());
-            options.putAll(stage.options());
-            options.values().stream().filter(models::containsKey).forEach(ids::add);
+            var provider = providers.get(i).apply(stage.plugin());
+            StageOptions.of(stage.plugin(), provider.optionSpecs(), stage.options()).asMap().values().stream()
+                    .filter(models::containsKey).forEach(ids::add);
         }
         try {
             Files.createDirectories(dir.resolve("models"));

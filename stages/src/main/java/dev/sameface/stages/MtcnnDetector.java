@@ -231,6 +231,12 @@ public final class MtcnnDetector implements Detector {
     /** Each window cropped (zero outside the image), box-filtered to {@code side}, in one [N, side, side, 3] batch. */
     static Tensor crops(Image image, List<Window> windows, int side, Net net) {
         Tensor batch = Tensor.allocate(windows.size(), side, side, 3);
+        crops(image, windows, side, net, batch);
+        return batch;
+    }
+
+    /** {@link #crops} into {@code batch}, a [windows.size(), side, side, 3] tensor whose every value is overwritten. */
+    static void crops(Image image, List<Window> windows, int side, Net net, Tensor batch) {
         for (int k = 0; k < windows.size(); k++) {
             Window w = windows.get(k);
             int x1 = (int) w.x1();
@@ -240,7 +246,6 @@ public final class MtcnnDetector implements Detector {
             float[] rgb = AreaResample.resample(image, x1, y1, cw, chh, side, side);
             writeTransposed(rgb, side, side, net, batch, k * side * side * 3);
         }
-        return batch;
     }
 
     /** Row-major RGB floats of a w x h image into {@code [.., w, h, 3]} at {@code offset}: x before y, prepared for {@code net}. */

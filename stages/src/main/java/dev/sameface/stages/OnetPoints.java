@@ -29,6 +29,8 @@ final class OnetPoints {
     static final double WHOLE_PHOTO_THRESHOLD = 0.7;
 
     private final MtcnnDetector.Net onet;
+    // O-Net's input, refilled for every crop (two or three per photo): the detector is used by one thread at a time.
+    private final Tensor input = Tensor.allocate(1, SIDE, SIDE, 3);
 
     OnetPoints(String id, CompiledModel model, ModelSpec spec) {
         this.onet = MtcnnDetector.Net.of(id, model, spec);
@@ -60,7 +62,8 @@ final class OnetPoints {
     }
 
     private Map<String, Tensor> run(Image image, MtcnnDetector.Window w) {
-        return onet.run(MtcnnDetector.crops(image, List.of(w), SIDE, onet));
+        MtcnnDetector.crops(image, List.of(w), SIDE, onet, input);
+        return onet.run(input);
     }
 
     private static MtcnnDetector.Window window(double x, double y, double w, double h) {
