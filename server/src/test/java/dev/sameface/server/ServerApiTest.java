@@ -134,7 +134,7 @@ class ServerApiTest {
         expect(http.multipart("/v1/verify", List.of(entry("a", text), entry("b", bush2))), 422, "IMAGE_DECODE_ERROR");
         expect(http.multipart("/v1/verify", List.of(entry("a", bush1), entry("b", big))), 413, "IMAGE_SIZE_REFUSED");
         expect(http.json("/v1/verify", Map.of("a", b64(bush1), "b", b64(big))), 413, "IMAGE_SIZE_REFUSED");
-        expect(http.raw("/v1/verify", "application/octet-stream", new byte[(int) server.pool().size() + (int) (8 * IMAGE_LIMIT)]), 413, "IMAGE_SIZE_REFUSED");
+        expect(http.rawAnnounced("/v1/verify", "application/octet-stream", new byte[(int) server.pool().size() + (int) (8 * IMAGE_LIMIT)]), 413, "IMAGE_SIZE_REFUSED");
         expect(http.multipart("/v1/verify", List.of(entry("a", bush1))), 400, "INPUT_LOCATION_ERROR");
         expect(http.json("/v1/verify", Map.of("a", b64(bush1))), 400, "INPUT_LOCATION_ERROR");
         expect(http.json("/v1/verify", Map.of("a", b64(bush1), "b", "%%% not base64 %%%")), 400, "INPUT_LOCATION_ERROR");
