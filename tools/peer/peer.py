@@ -13,7 +13,8 @@ sessions on the very ONNX files sameface runs, with the same pre- and post-proce
           photo's centre, the largest value wins
   points  O-Net on the chosen box made square (corners truncated toward zero), the crop resampled INTER_AREA in
           float (zeros outside the photo), [1, 48, 48, 3] x before y, RGB (x - 127.5) / 128; its box regression
-          applied once, squared again, O-Net again, the five points from that second run
+          applied once, squared again, O-Net again, the five points from that second run; the same two runs on
+          the mirrored crops (box regression and points mirrored back), and the two sets of points averaged
   align   least-squares similarity (Umeyama) to the ArcFace 112x112 template, bilinear warp, black border
   embed   BGR (x - 127) / 128, L2-normalised
   match   cosine
@@ -122,8 +123,9 @@ class Peer:
                 kept.append(i)
         return b[kept]
 
-    def run_onet(self, img, win):
-        """O-Net on the whole-pixel window [x1, y1, x2, y2]: (face probability, box regression, points)."""
+    def run_onet(self, img, win, mirrored=False):
+        """O-Net on the whole-pixel window [x1, y1, x2, y2] (its crop mirrored when asked): (face probability, box
+        regression, points), as O-Net gives them for the crop it saw."""
         x1, y1 = int(win[0]), int(win[1])
         cw, ch = max(1, int(win[2]) - x1), max(1, int(win[3]) - y1)
         h, w = img.shape[:2]
@@ -132,6 +134,8 @@ class Peer:
         if sx0 < sx1 and sy0 < sy1:
             crop[sy0 - y1:sy1 - y1, sx0 - x1:sx1 - x1] = img[sy0:sy1, sx0:sx1, ::-1]  # BGR -> RGB
         t = (cv2.resize(crop, (ONET_SIDE, ONET_SIDE), interpolation=cv2.INTER_AREA) - 127.5) * 0.0078125
+        if mirrored:
+            t = t[:, ::-1]
         # Trained on transposed images: [N, width, height, 3], x before y.
         out = self.onet.run(None, {self.onet_input: np.ascontiguousarray(t.transpose(1, 0, 2)[None])})
         by_last = {o.shape[-1]: o[0].astype(np.float64) for o in out}  # told apart by last dimension, as in Java
@@ -139,11 +143,18 @@ class Peer:
 
     def five_points(self, img, box):
         square = squared(box)
-        _, reg, _ = self.run_onet(img, square)
+        return (self.two_passes(img, square, False) + self.two_passes(img, square, True)) / 2
+
+    def two_passes(self, img, square, mirrored):
+        _, reg, _ = self.run_onet(img, square, mirrored)
+        if mirrored:  # the mirrored crop's left edge is the photo's right edge
+            reg = np.array([-reg[2], reg[1], -reg[0], reg[3]])
         handed = squared(regressed(square, reg))  # MTCNN's hand-over from R-Net to O-Net
-        _, _, pts = self.run_onet(img, handed)
+        _, _, pts = self.run_onet(img, handed, mirrored)
         w, h = handed[2] - handed[0], handed[3] - handed[1]
-        return np.stack([handed[0] + pts[:5] * w, handed[1] + pts[5:] * h], axis=1)
+        fx = 1 - pts[:5] if mirrored else pts[:5]
+        points = np.stack([handed[0] + fx * w, handed[1] + pts[5:] * h], axis=1)
+        return points[[1, 0, 2, 4, 3]] if mirrored else points  # image-left first again
 
     def whole_photo(self, img):
         h, w = img.shape[:2]

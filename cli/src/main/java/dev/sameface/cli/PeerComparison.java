@@ -53,7 +53,7 @@ final class PeerComparison {
         String why = ultralight ? difference(config, detector) : "detector " + d.plugin() + (d.model() == null ? "" : " (" + d.model() + ")");
         if (why != null) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "--peer implements only the default pipeline (ultralight with letterbox, "
-                    + "margin 0.3, retry-margin 0.5, five-points onet, whole-photo; similarity 112; arcface fr-feature-512 without flip "
+                    + "margin 0.3, retry-margin 0.5, five-points onet, whole-photo, onet-mirror; similarity 112; arcface fr-feature-512 without flip "
                     + "TTA; large-central face; cosine), not " + why);
         }
         // The peer's five-point model is O-Net, which also judges the whole photo.
@@ -66,9 +66,11 @@ final class PeerComparison {
         String five = o.string("five-points").trim().toLowerCase(Locale.ROOT);
         String retry = o.string("retry-margin").trim();
         if (!o.flag("letterbox") || o.number("margin") != PEER_MARGIN || "none".equalsIgnoreCase(retry)
-                || o.number("retry-margin") != PEER_RETRY_MARGIN || !"onet".equals(five) || !o.flag("whole-photo")) {
+                || o.number("retry-margin") != PEER_RETRY_MARGIN || !"onet".equals(five) || !o.flag("whole-photo")
+                || !o.flag("onet-mirror")) {
             return "detector ultralight with letterbox=" + o.string("letterbox") + ", margin=" + o.string("margin")
-                    + ", retry-margin=" + retry + ", five-points=" + five + ", whole-photo=" + o.string("whole-photo");
+                    + ", retry-margin=" + retry + ", five-points=" + five + ", whole-photo=" + o.string("whole-photo")
+                    + ", onet-mirror=" + o.string("onet-mirror");
         }
         StageConfig a = config.aligner();
         if (!"similarity".equals(a.plugin()) || !"112".equals(a.options().getOrDefault("size", "112"))) {

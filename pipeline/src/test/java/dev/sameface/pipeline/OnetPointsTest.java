@@ -69,4 +69,42 @@ class OnetPointsTest {
             }
         }
     }
+
+    /**
+     * {@code onet-mirror} averages O-Net's points on the crop and on its mirror image, so the points found on a mirrored
+     * photo are, mirrored back, nearer the photo's own than with one pass: summed over frontal and profile photos,
+     * the disagreement (in inter-ocular distances) shrinks.
+     */
+    @Test
+    void theMirroredPassMakesPointsAgreeWithThoseOfTheMirroredPhoto() {
+        List<Path> photos = new java.util.ArrayList<>(TestData.lfwPhotos(8));
+        for (int id = 1; id <= 8; id++) {
+            photos.add(TestData.cfpDev(id, "profile", 1));
+        }
+        try (FacePipeline once = with("onet-mirror=false");
+             FacePipeline averaged = TestData.pipeline(TestData.defaultConfig())) {
+            assertThat(disagreement(averaged, photos)).isLessThan(0.8 * disagreement(once, photos));
+        }
+    }
+
+    /** Mean over {@code photos} of the largest distance between a point and its mirror image's point, in IODs. */
+    private static double disagreement(FacePipeline pipeline, List<Path> photos) {
+        double sum = 0;
+        for (Path photo : photos) {
+            var img = dev.sameface.pipeline.image.ImageDecoder.DEFAULT.decode(photo).toRgb();
+            DetectedFace face = pipeline.enrol(img).selected();
+            DetectedFace mirrored = pipeline.enrol(img.mirrored()).selected();
+            assertThat(face).as("face on %s", photo.getFileName()).isNotNull();
+            assertThat(mirrored).as("face on mirrored %s", photo.getFileName()).isNotNull();
+            List<dev.sameface.api.Point> a = face.landmarks().points();
+            List<dev.sameface.api.Point> b = mirrored.landmarks().mirrored(img.width()).points();
+            double iod = Math.max(1, a.get(0).distance(a.get(1)));
+            double worst = 0;
+            for (int k = 0; k < 5; k++) {
+                worst = Math.max(worst, a.get(k).distance(b.get(k)) / iod);
+            }
+            sum += worst;
+        }
+        return sum / photos.size();
+    }
 }

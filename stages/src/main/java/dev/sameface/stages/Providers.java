@@ -140,7 +140,9 @@ public final class Providers {
                                     + "onet: MTCNN's O-Net on the box instead of the 68-point model (holds on profiles)"),
                     OptionSpec.flag("whole-photo", "true",
                             "when no framing finds a face, ask MTCNN's O-Net whether the whole photo is one (a face filling a tight crop)"),
-                    OptionSpec.text("onet-model", "mtcnn-onet", "model id of MTCNN's O-Net, for five-points=onet and whole-photo")),
+                    OptionSpec.text("onet-model", "mtcnn-onet", "model id of MTCNN's O-Net, for five-points=onet and whole-photo"),
+                    OptionSpec.flag("onet-mirror", "true",
+                            "five-points=onet: also run O-Net on the mirrored crops and average the two sets of points (2 more O-Net runs)")),
                     framingSpecs("0.3", "0.5"));
         }
 
@@ -157,7 +159,7 @@ public final class Providers {
             boolean onetPoints = five.equals("onet");
             boolean whole = o.flag("whole-photo");
             String on = o.string("onet-model");
-            OnetPoints onet = onetPoints || whole ? new OnetPoints(on, ctx.loadModel(on), ctx.modelSpec(on)) : null;
+            OnetPoints onet = onetPoints || whole ? new OnetPoints(on, ctx.loadModel(on), ctx.modelSpec(on), o.flag("onet-mirror")) : null;
             // The 68-point model is loaded only when its points are used.
             return new UltraLightDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
                     lm, onetPoints ? null : ctx.loadModel(lm), ctx.modelSpec(lm),
