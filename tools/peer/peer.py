@@ -251,8 +251,7 @@ def main():
     ap.add_argument("photos", nargs="*", help="photos to enrol; none: read paths from stdin, one a line")
     ap.add_argument("--home", default=default_home, help="SAMEFACE_HOME (models under <home>/models/<id>/<id>.onnx)")
     ap.add_argument("--detector", default="ulfg-rfb-320")
-    # --landmarks: the name sameface bench passes (the five points' model, MTCNN's O-Net in this pipeline).
-    ap.add_argument("--onet", "--landmarks", dest="onet", default="mtcnn-onet",
+    ap.add_argument("--onet", dest="onet", default="mtcnn-onet",
                     help="MTCNN's O-Net, for the five points and the whole-photo fallback")
     ap.add_argument("--embedder", default="fr-feature-512")
     ap.add_argument("--score-threshold", type=float, default=0.7)

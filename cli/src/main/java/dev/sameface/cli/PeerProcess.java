@@ -33,11 +33,11 @@ final class PeerProcess implements AutoCloseable {
     }
 
     /** The detector settings the Java pipeline runs with, handed to the peer so both decide alike. */
-    record Settings(Path home, String detectorModel, String landmarkModel, String embedderModel,
+    record Settings(Path home, String detectorModel, String onetModel, String embedderModel,
                     double scoreThreshold, double nmsThreshold, int topK, boolean flushDenormals) {
         /** The same, with ONNX Runtime's session.set_denormal_as_zero on or off in the peer. */
         Settings withFlushDenormals(boolean flush) {
-            return new Settings(home, detectorModel, landmarkModel, embedderModel, scoreThreshold, nmsThreshold, topK, flush);
+            return new Settings(home, detectorModel, onetModel, embedderModel, scoreThreshold, nmsThreshold, topK, flush);
         }
     }
 
@@ -71,7 +71,7 @@ final class PeerProcess implements AutoCloseable {
         }
         String python = venvPython(setup, s.home());
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--home", s.home().toString(),
-                "--detector", s.detectorModel(), "--landmarks", s.landmarkModel(), "--embedder", s.embedderModel(),
+                "--detector", s.detectorModel(), "--onet", s.onetModel(), "--embedder", s.embedderModel(),
                 "--score-threshold", Double.toString(s.scoreThreshold()), "--nms-threshold", Double.toString(s.nmsThreshold()),
                 "--top-k", Integer.toString(s.topK())));
         if (!s.flushDenormals()) {
