@@ -72,6 +72,9 @@ final class PeerComparison {
                     + ", retry-margin=" + retry + ", five-points=" + five + ", whole-photo=" + o.string("whole-photo")
                     + ", onet-mirror=" + o.string("onet-mirror");
         }
+        if (!"none".equalsIgnoreCase(o.string("yunet-points").trim()) || !"none".equalsIgnoreCase(o.string("scrfd-points").trim())) {
+            return "detector ultralight with yunet-points=" + o.string("yunet-points") + ", scrfd-points=" + o.string("scrfd-points");
+        }
         StageConfig a = config.aligner();
         if (!"similarity".equals(a.plugin()) || !"112".equals(a.options().getOrDefault("size", "112"))) {
             return "aligner " + a.plugin() + " " + a.options();

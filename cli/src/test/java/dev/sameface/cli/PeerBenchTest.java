@@ -100,5 +100,15 @@ class PeerBenchTest {
         CliRun face = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--set", "face-selection=largest");
         assertThat(face.exit()).isEqualTo(2);
         assertThat(face.err().strip()).contains("--peer implements only the default pipeline").contains("face-selection largest");
+        CliRun mirror = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--set", "detector.options.onet-mirror=false");
+        assertThat(mirror.exit()).isEqualTo(2);
+        assertThat(mirror.err().strip()).contains("--peer implements only the default pipeline").contains("onet-mirror=false");
+    }
+
+    @Test
+    void peerRefusesSecondOpinionsOnThePoints() {
+        CliRun r = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--peer", "--set", "detector.options.yunet-points=yunet-n");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("--peer implements only the default pipeline").contains("yunet-points=yunet-n");
     }
 }

@@ -142,7 +142,11 @@ public final class Providers {
                             "when no framing finds a face, ask MTCNN's O-Net whether the whole photo is one (a face filling a tight crop)"),
                     OptionSpec.text("onet-model", "mtcnn-onet", "model id of MTCNN's O-Net, for five-points=onet and whole-photo"),
                     OptionSpec.flag("onet-mirror", "true",
-                            "five-points=onet: also run O-Net on the mirrored crops and average the two sets of points (2 more O-Net runs)")),
+                            "five-points=onet: also run O-Net on the mirrored crops and average the two sets of points (2 more O-Net runs)"),
+                    OptionSpec.text("yunet-points", "none",
+                            "model id of a YuNet model (e.g. yunet-n) whose five points for the chosen face are averaged with this detector's (none: not used)"),
+                    OptionSpec.text("scrfd-points", "none",
+                            "model id of an SCRFD model (e.g. scrfd-500m) whose five points for the chosen face are averaged with this detector's (none: not used)")),
                     framingSpecs("0.3", "0.5"));
         }
 
@@ -161,11 +165,58 @@ public final class Providers {
             String on = o.string("onet-model");
             OnetPoints onet = onetPoints || whole ? new OnetPoints(on, ctx.loadModel(on), ctx.modelSpec(on), o.flag("onet-mirror")) : null;
             // The 68-point model is loaded only when its points are used.
-            return new UltraLightDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
+            Detector d = new UltraLightDetector(ctx.modelId(), ctx.loadModel(ctx.modelId()), ctx.modelSpec(ctx.modelId()),
                     lm, onetPoints ? null : ctx.loadModel(lm), ctx.modelSpec(lm),
                     o.number("score-threshold"), o.number("nms-threshold"), o.integer("top-k"),
                     framing(o, o.flag("letterbox")), "inside".equalsIgnoreCase(o.string("landmark-crop").trim()),
                     five.equals("centres"), onet, onetPoints, whole);
+            List<Detector> opinions = new java.util.ArrayList<>();
+            String yunet = o.string("yunet-points").trim();
+            if (!"none".equalsIgnoreCase(yunet)) {
+                // With a margin, as YuNet was measured on tight crops (docs/detectors-measured.md).
+                opinions.add(secondOpinion(new YuNet(), ctx, yunet, Map.of("margin", "0.2")));
+            }
+            String scrfd = o.string("scrfd-points").trim();
+            if (!"none".equalsIgnoreCase(scrfd)) {
+                opinions.add(secondOpinion(new Scrfd(), ctx, scrfd, Map.of()));
+            }
+            return opinions.isEmpty() ? d : new SecondOpinions(d, opinions);
+        }
+
+        /** Another built-in detector on {@code modelId}, with its own defaults and {@code options}, on this stage's engine. */
+        private static Detector secondOpinion(DetectorProvider provider, StageContext ctx, String modelId, Map<String, String> options) {
+            StageOptions own = StageOptions.of("detector " + provider.name() + " (points for ultralight)", provider.optionSpecs(), options);
+            return provider.create(new StageContext() {
+                @Override
+                public String stage() {
+                    return ctx.stage();
+                }
+
+                @Override
+                public StageOptions options() {
+                    return own;
+                }
+
+                @Override
+                public String modelId() {
+                    return modelId;
+                }
+
+                @Override
+                public ModelSpec modelSpec(String id) {
+                    return ctx.modelSpec(id);
+                }
+
+                @Override
+                public String modelSha256(String id) {
+                    return ctx.modelSha256(id);
+                }
+
+                @Override
+                public dev.sameface.api.engine.CompiledModel loadModel(String id) {
+                    return ctx.loadModel(id);
+                }
+            });
         }
     }
 
