@@ -31,6 +31,8 @@ final class OnetPoints {
     private final MtcnnDetector.Net onet;
     // O-Net's input, refilled for every crop (two or three per photo): the detector is used by one thread at a time.
     private final Tensor input = Tensor.allocate(1, SIDE, SIDE, 3);
+    // Its box filter, whose scratch is kept for the same reason.
+    private final AreaResample filter = new AreaResample();
 
     OnetPoints(String id, CompiledModel model, ModelSpec spec) {
         this.onet = MtcnnDetector.Net.of(id, model, spec);
@@ -62,7 +64,7 @@ final class OnetPoints {
     }
 
     private Map<String, Tensor> run(Image image, MtcnnDetector.Window w) {
-        MtcnnDetector.crops(image, List.of(w), SIDE, onet, input);
+        MtcnnDetector.crops(image, List.of(w), SIDE, onet, input, filter);
         return onet.run(input);
     }
 
