@@ -1,5 +1,9 @@
 package dev.sameface.stages;
 
+import dev.sameface.kit.VectorApi;
+
+import java.lang.invoke.MethodHandles;
+
 /**
  * The inner loops of {@link AreaResample}: the sums of its two passes for a run of {@code n} consecutive samples.
  * Every implementation performs exactly these float operations in this order (each product rounded, then added to a
@@ -36,20 +40,9 @@ interface AreaKernel {
         return sum;
     }
 
-    /**
-     * The Vector API version when the JVM was started with {@code --add-modules jdk.incubator.vector} (8 floats wide
-     * with AVX2, 16 with AVX-512), else plain Java: the module is an option of the launcher, not a requirement.
-     */
+    /** The Vector API version when the JVM has the module ({@link VectorApi}), else plain Java. */
     static AreaKernel best() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                // By name, so that this class never links against the incubator module when it is absent.
-                return (AreaKernel) Class.forName("dev.sameface.stages.VectorAreaKernel").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                throw new IllegalStateException("the Vector API area kernel failed to load although jdk.incubator.vector is present", e);
-            }
-        }
-        return plain();
+        return VectorApi.orPlain(MethodHandles.lookup(), "dev.sameface.stages.VectorAreaKernel", AreaKernel.class, AreaKernel::plain);
     }
 
     /** Plain Java, sample by sample (also what the tests compare the Vector API version with). */
