@@ -45,9 +45,9 @@ final class AreaResample {
      * tap {@code t} of sample {@code i} reads source index {@code index[t * n + i]} with weight
      * {@code weight[t * n + i]} ({@code n} samples). A tap outside the image (the reference's zero padding) or beyond
      * a sample's footprint gets weight 0 and an index clamped into the source's range: adding {@code v * 0} changes
-     * no sum, and equal tap counts let each tap run over all samples in one loop the JIT vectorises.
+     * no sum, and equal tap counts let the kernel run each tap over all samples in whole vectors.
      */
-    record Taps(int taps, int[] index, float[] weight) {
+    private record Taps(int taps, int[] index, float[] weight) {
         static Taps of(int from, int srcLen, int dstLen, int lo, int hi) {
             double f = (double) srcLen / dstLen;
             int taps = (int) Math.ceil(f) + 1;
