@@ -2,6 +2,7 @@ package dev.sameface.kit;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The inner loop of {@link TensorPacker}: one output row from the packed RGB taps of the source rows above and below
@@ -31,21 +32,9 @@ interface RowBlend {
                 + (bottom[x] >>> shift & 0xff) * (bottomW * lw[x]) + (bottom[dw + x] >>> shift & 0xff) * (bottomW * rw[x]);
     }
 
-    /**
-     * The Vector API version when the JVM was started with {@code --add-modules jdk.incubator.vector} (its width is
-     * what the CPU offers: 8 floats with AVX2, 16 with AVX-512), else plain Java: the module is an option of the
-     * launcher, not a requirement.
-     */
+    /** The Vector API version when the JVM has the module ({@link VectorApi}), else plain Java. */
     static RowBlend best() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            try {
-                // By name, so that this class never links against the incubator module when it is absent.
-                return (RowBlend) Class.forName("dev.sameface.kit.VectorRowBlend").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                throw new IllegalStateException("the Vector API row blend failed to load although jdk.incubator.vector is present", e);
-            }
-        }
-        return scalar();
+        return VectorApi.orPlain(MethodHandles.lookup(), "dev.sameface.kit.VectorRowBlend", RowBlend.class, RowBlend::scalar);
     }
 
     /** Plain Java for every column (also what the tests compare the Vector API version with). */

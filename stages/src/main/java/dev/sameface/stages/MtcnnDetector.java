@@ -68,11 +68,6 @@ public final class MtcnnDetector implements Detector {
             throw new FaceException(ErrorCode.MODEL_INCOMPATIBLE, "MTCNN model " + id + " gave no output with last dimension " + last
                     + " (gave " + out.values() + ")");
         }
-
-        /** Pixel value v of one channel as this net wants it. */
-        float prepare(float v) {
-            return (float) ((v - spec.mean()) * spec.scale());
-        }
     }
 
     /** A candidate window: corners in image pixels, its score, and the network's regression for it (null if none yet). */
@@ -141,9 +136,9 @@ public final class MtcnnDetector implements Detector {
             double scale = m * Math.pow(factor, level);
             int ws = (int) Math.ceil(image.width() * scale);
             int hs = (int) Math.ceil(image.height() * scale);
-            float[] rgb = AreaResample.resample(image, 0, 0, image.width(), image.height(), ws, hs);
             Tensor in = Tensor.allocate(1, ws, hs, 3);
-            writeTransposed(rgb, ws, hs, pnet, in, 0);
+            // A fresh filter per level: its scratch grows with the level, which a whole large photo makes big.
+            new AreaResample().intoTransposed(image, 0, 0, image.width(), image.height(), ws, hs, pnet.spec(), in.buffer(), 0);
             Map<String, Tensor> out = pnet.run(in);
             Tensor prob = pnet.output(out, 2);
             Tensor reg = pnet.output(out, 4);
@@ -237,31 +232,19 @@ public final class MtcnnDetector implements Detector {
 
     /** {@link #crops} into {@code batch}, a [windows.size(), side, side, 3] tensor whose every value is overwritten. */
     static void crops(Image image, List<Window> windows, int side, Net net, Tensor batch) {
+        crops(image, windows, side, net, batch, new AreaResample());
+    }
+
+    /** {@link #crops} into {@code batch} with {@code filter}, whose scratch a caller that crops again can keep. */
+    static void crops(Image image, List<Window> windows, int side, Net net, Tensor batch, AreaResample filter) {
         for (int k = 0; k < windows.size(); k++) {
             Window w = windows.get(k);
             int x1 = (int) w.x1();
             int y1 = (int) w.y1();
             int cw = Math.max(1, (int) w.x2() - x1);
             int chh = Math.max(1, (int) w.y2() - y1);
-            float[] rgb = AreaResample.resample(image, x1, y1, cw, chh, side, side);
-            writeTransposed(rgb, side, side, net, batch, k * side * side * 3);
+            filter.intoTransposed(image, x1, y1, cw, chh, side, side, net.spec(), batch.buffer(), k * side * side * 3);
         }
-    }
-
-    /** Row-major RGB floats of a w x h image into {@code [.., w, h, 3]} at {@code offset}: x before y, prepared for {@code net}. */
-    private static void writeTransposed(float[] rgb, int w, int h, Net net, Tensor t, int offset) {
-        float[] out = new float[w * h * 3];
-        boolean bgr = net.spec().colorOrder() == ModelSpec.ColorOrder.BGR;
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int s = (y * w + x) * 3;
-                int d = (x * h + y) * 3;
-                out[d] = net.prepare(rgb[s + (bgr ? 2 : 0)]);
-                out[d + 1] = net.prepare(rgb[s + 1]);
-                out[d + 2] = net.prepare(rgb[s + (bgr ? 0 : 2)]);
-            }
-        }
-        t.buffer().put(offset, out);
     }
 
     /**

@@ -38,8 +38,13 @@ final class OnetPoints {
     static final double WHOLE_PHOTO_THRESHOLD = 0.7;
 
     private final MtcnnDetector.Net onet;
-    // O-Net's input, refilled for every crop (two or three per photo): the detector is used by one thread at a time.
+    // O-Net's input, refilled for every crop (two per face, three with mirror): the detector is used by one thread at a time.
     private final Tensor input = Tensor.allocate(1, SIDE, SIDE, 3);
+    // Its box filter, whose scratch is kept for the same reason.
+    private final AreaResample filter = new AreaResample();
+    // Two x-columns of that input, swapped by mirrorX.
+    private final float[] left = new float[SIDE * 3];
+    private final float[] right = new float[SIDE * 3];
 
     private final boolean mirror;
 
@@ -51,27 +56,33 @@ final class OnetPoints {
     /** Five points of the face in {@code box} (image-left eye first, as O-Net gives them). */
     Landmarks5 points(Image image, Box box) {
         MtcnnDetector.Window square = window(box.x(), box.y(), box.width(), box.height()).squared();
-        double[] xy = points(image, square, false);
-        if (mirror) {
-            double[] seen = points(image, square, true);
-            for (int i = 0; i < xy.length; i++) {
-                xy[i] = (xy[i] + seen[i]) / 2;
-            }
+        crop(image, square, false);
+        float[] reg = onet.output(onet.run(input), 4).toArray();
+        if (!mirror) {
+            return Landmarks5.of(secondPass(image, square, reg, false));
+        }
+        // The square's crop once more, mirrored in place: no second resample.
+        mirrorX();
+        float[] r = onet.output(onet.run(input), 4).toArray();
+        // The mirrored crop's left edge is the photo's right edge.
+        float[] mirroredReg = {-r[2], r[1], -r[0], r[3]};
+        double[] xy = secondPass(image, square, reg, false);
+        double[] seen = secondPass(image, square, mirroredReg, true);
+        for (int i = 0; i < xy.length; i++) {
+            xy[i] = (xy[i] + seen[i]) / 2;
         }
         return Landmarks5.of(xy);
     }
 
     /**
-     * The two passes on {@code square}, on its mirrored crops when {@code mirrored}: O-Net's box regression and points
-     * are then mirrored back, so that the result is in photo pixels, image-left eye first, either way.
+     * O-Net's second pass: {@code square} shifted by the first pass's box regression {@code reg} (in photo
+     * directions) and made square again, then its points, read from the mirrored crop when {@code mirrored} and
+     * mirrored back, so that the result is in photo pixels, image-left eye first, either way.
      */
-    private double[] points(Image image, MtcnnDetector.Window square, boolean mirrored) {
-        float[] reg = onet.output(run(image, square, mirrored), 4).toArray();
-        if (mirrored) {
-            reg = new float[]{-reg[2], reg[1], -reg[0], reg[3]};
-        }
+    private double[] secondPass(Image image, MtcnnDetector.Window square, float[] reg, boolean mirrored) {
         MtcnnDetector.Window handed = square.scored(0, reg, 0).regressed().squared();
-        return landmarks(handed, onet.output(run(image, handed, mirrored), 10).toArray(), mirrored);
+        crop(image, handed, mirrored);
+        return landmarks(handed, onet.output(onet.run(input), 10).toArray(), mirrored);
     }
 
     /**
@@ -82,7 +93,8 @@ final class OnetPoints {
      */
     Optional<DetectedFace> wholePhoto(Image image) {
         MtcnnDetector.Window square = window(0, 0, image.width(), image.height()).squared();
-        Map<String, Tensor> out = run(image, square, false);
+        crop(image, square, false);
+        Map<String, Tensor> out = onet.run(input);
         double p = onet.output(out, 2).toArray()[1];
         if (!(p >= WHOLE_PHOTO_THRESHOLD)) {
             return Optional.empty();
@@ -91,19 +103,17 @@ final class OnetPoints {
         return Optional.of(new DetectedFace(new Box(b.x1(), b.y1(), b.w(), b.h()), p, Landmarks5.of(new double[10])));
     }
 
-    private Map<String, Tensor> run(Image image, MtcnnDetector.Window w, boolean mirrored) {
-        MtcnnDetector.crops(image, List.of(w), SIDE, onet, input);
+    private void crop(Image image, MtcnnDetector.Window w, boolean mirrored) {
+        MtcnnDetector.crops(image, List.of(w), SIDE, onet, input, filter);
         if (mirrored) {
-            mirrorX(input.buffer());
+            mirrorX();
         }
-        return onet.run(input);
     }
 
     /** Reverses the x axis of O-Net's [1, x, y, 3] input in place: the crop seen in a mirror. */
-    private static void mirrorX(FloatBuffer b) {
+    private void mirrorX() {
+        FloatBuffer b = input.buffer();
         int row = SIDE * 3;
-        float[] left = new float[row];
-        float[] right = new float[row];
         for (int x = 0; x < SIDE / 2; x++) {
             int l = x * row;
             int r = (SIDE - 1 - x) * row;
