@@ -123,9 +123,8 @@ class Peer:
                 kept.append(i)
         return b[kept]
 
-    def run_onet(self, img, win, mirrored=False):
-        """O-Net on the whole-pixel window [x1, y1, x2, y2] (its crop mirrored when asked): (face probability, box
-        regression, points), as O-Net gives them for the crop it saw."""
+    def onet_crop(self, img, win):
+        """O-Net's 48x48 input for the whole-pixel window [x1, y1, x2, y2], rows y, columns x, RGB normalised."""
         x1, y1 = int(win[0]), int(win[1])
         cw, ch = max(1, int(win[2]) - x1), max(1, int(win[3]) - y1)
         h, w = img.shape[:2]
@@ -133,9 +132,10 @@ class Peer:
         sx0, sy0, sx1, sy1 = max(x1, 0), max(y1, 0), min(x1 + cw, w), min(y1 + ch, h)
         if sx0 < sx1 and sy0 < sy1:
             crop[sy0 - y1:sy1 - y1, sx0 - x1:sx1 - x1] = img[sy0:sy1, sx0:sx1, ::-1]  # BGR -> RGB
-        t = (cv2.resize(crop, (ONET_SIDE, ONET_SIDE), interpolation=cv2.INTER_AREA) - 127.5) * 0.0078125
-        if mirrored:
-            t = t[:, ::-1]
+        return (cv2.resize(crop, (ONET_SIDE, ONET_SIDE), interpolation=cv2.INTER_AREA) - 127.5) * 0.0078125
+
+    def run_onet(self, t):
+        """O-Net on its input t: (face probability, box regression, points), as O-Net gives them for that crop."""
         # Trained on transposed images: [N, width, height, 3], x before y.
         out = self.onet.run(None, {self.onet_input: np.ascontiguousarray(t.transpose(1, 0, 2)[None])})
         by_last = {o.shape[-1]: o[0].astype(np.float64) for o in out}  # told apart by last dimension, as in Java
@@ -143,14 +143,16 @@ class Peer:
 
     def five_points(self, img, box):
         square = squared(box)
-        return (self.two_passes(img, square, False) + self.two_passes(img, square, True)) / 2
+        t = self.onet_crop(img, square)
+        _, reg, _ = self.run_onet(t)
+        _, r, _ = self.run_onet(t[:, ::-1])  # the same crop mirrored
+        mirrored_reg = np.array([-r[2], r[1], -r[0], r[3]])  # the mirrored crop's left edge is the photo's right
+        return (self.second_pass(img, square, reg, False) + self.second_pass(img, square, mirrored_reg, True)) / 2
 
-    def two_passes(self, img, square, mirrored):
-        _, reg, _ = self.run_onet(img, square, mirrored)
-        if mirrored:  # the mirrored crop's left edge is the photo's right edge
-            reg = np.array([-reg[2], reg[1], -reg[0], reg[3]])
+    def second_pass(self, img, square, reg, mirrored):
         handed = squared(regressed(square, reg))  # MTCNN's hand-over from R-Net to O-Net
-        _, _, pts = self.run_onet(img, handed, mirrored)
+        t = self.onet_crop(img, handed)
+        _, _, pts = self.run_onet(t[:, ::-1] if mirrored else t)
         w, h = handed[2] - handed[0], handed[3] - handed[1]
         fx = 1 - pts[:5] if mirrored else pts[:5]
         points = np.stack([handed[0] + fx * w, handed[1] + pts[5:] * h], axis=1)
@@ -159,7 +161,7 @@ class Peer:
     def whole_photo(self, img):
         h, w = img.shape[:2]
         square = squared(np.array([0.0, 0.0, w, h]))
-        p, reg, _ = self.run_onet(img, square)
+        p, reg, _ = self.run_onet(self.onet_crop(img, square))
         # The regressed box only: the Java pipeline then runs the chosen box's points like any detected face's.
         return regressed(square, reg)[None] if p >= WHOLE_PHOTO_THRESHOLD else np.zeros((0, 4))
 
