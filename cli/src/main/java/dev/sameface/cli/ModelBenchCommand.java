@@ -40,7 +40,7 @@ import java.util.concurrent.Callable;
         "After a warm-up, every iteration runs each engine once on the same input, the",
         "engine order rotating. Prints median and p95 per model and engine with the",
         "ratio to the first engine, and how close each engine's embeddings are to the",
-        "first one's. Remembers the fastest engine per model (by median; within 5% the better-ranked one) in",
+        "first one's. Remembers the fastest engine per model (by median; within 5%% the better-ranked one) in",
         "$SAMEFACE_HOME/bench/fastest-engines.yaml, which `engine: auto` follows.",
         "Models whose generator counted their multiply-accumulates (the speed-only iresnet100 and iresnet50, in",
         "<id>.onnx.json) also get achieved GFLOP/s (2 x MACs / median) and its share of the core's fp32 peak",
