@@ -47,7 +47,21 @@ public final class SamefaceCommand {
             commandLine.getErr().println("sameface: internal error: " + e);
             return ErrorCode.INTERNAL_ERROR.exitCode();
         });
+        addHelpOption(cl);
         return cl;
+    }
+
+    /**
+     * {@code -h, --help} on every command that does not declare it, so that {@code sameface models prepare --help}
+     * shows that command's usage instead of "Unknown option" or "Missing required parameter".
+     */
+    private static void addHelpOption(CommandLine cl) {
+        CommandLine.Model.CommandSpec spec = cl.getCommandSpec();
+        if (spec.findOption("--help") == null) {
+            spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        cl.getSubcommands().values().forEach(SamefaceCommand::addHelpOption);
     }
 
     private static FaceException find(Throwable e) {

@@ -33,6 +33,20 @@ class HelpTextTest {
         assertThat(broken).as("commands whose help picocli could not format").isEmpty();
     }
 
+    /** {@code --help} works on every command, subcommands included, whatever they require otherwise. */
+    @Test
+    void everyCommandTakesHelp() {
+        for (String[] command : List.of(new String[]{"verify"}, new String[]{"template"}, new String[]{"models"},
+                new String[]{"models", "prepare"}, new String[]{"models", "add"}, new String[]{"bench"}, new String[]{"serve"})) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.add("--help");
+            CliRun r = CliRun.run(args.toArray(String[]::new));
+            assertThat(r.exit()).as("sameface %s --help: %s", String.join(" ", command), r.err()).isZero();
+            assertThat(r.out()).as("sameface %s --help", String.join(" ", command))
+                    .startsWith("Usage: sameface " + String.join(" ", command));
+        }
+    }
+
     private static void visit(CommandLine cl, List<String> broken, int[] commands, ByteArrayOutputStream warnings) {
         commands[0]++;
         warnings.reset();
