@@ -226,16 +226,14 @@ public final class MtcnnDetector implements Detector {
     /** Each window cropped (zero outside the image), box-filtered to {@code side}, in one [N, side, side, 3] batch. */
     static Tensor crops(Image image, List<Window> windows, int side, Net net) {
         Tensor batch = Tensor.allocate(windows.size(), side, side, 3);
-        crops(image, windows, side, net, batch);
+        crops(image, windows, side, net, batch, new AreaResample());
         return batch;
     }
 
-    /** {@link #crops} into {@code batch}, a [windows.size(), side, side, 3] tensor whose every value is overwritten. */
-    static void crops(Image image, List<Window> windows, int side, Net net, Tensor batch) {
-        crops(image, windows, side, net, batch, new AreaResample());
-    }
-
-    /** {@link #crops} into {@code batch} with {@code filter}, whose scratch a caller that crops again can keep. */
+    /**
+     * {@link #crops} into {@code batch}, a [windows.size(), side, side, 3] tensor whose every value is overwritten,
+     * with {@code filter}, whose scratch a caller that crops again can keep.
+     */
     static void crops(Image image, List<Window> windows, int side, Net net, Tensor batch, AreaResample filter) {
         for (int k = 0; k < windows.size(); k++) {
             Window w = windows.get(k);

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * A detector whose faces' five points are averaged with those other detectors find for the same face: independent
  * landmark estimates err independently, so their mean is nearer the truth. With YuNet-n's and SCRFD-500m's points
- * beside O-Net's, all of cfp-dev's frontal-profile FNMR at FMR 1e-3 falls from 34.1% to 32.6%
+ * beside O-Net's, all of cfp-dev's frontal-profile FNMR at FMR 1e-3 falls from 34.1% to 32.8%
  * (docs/detectors-measured.md). The boxes, and so face selection, stay the primary detector's.
  *
  * <p>Another detector's face is the one whose points are nearest the primary's (largest point distance), and it is
