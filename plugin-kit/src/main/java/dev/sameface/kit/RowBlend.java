@@ -15,12 +15,15 @@ import java.lang.invoke.MethodHandles;
 interface RowBlend {
     ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    /** Three planes (byte offsets of the row's first value in the red, green and blue planes). */
-    void rgb(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
+    /**
+     * Columns {@code from} (inclusive) to {@code to} (exclusive) of a row of {@code dw} into three planes (byte offsets
+     * of the row's first value in the red, green and blue planes); the other columns are left as they are.
+     */
+    void rgb(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw, int from, int to,
              MemorySegment out, long redAt, long greenAt, long blueAt, float mean, float scale);
 
-    /** One grey plane (byte offset of the row's first value); {@code scratch} holds at least 3 x dw floats. */
-    void grey(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
+    /** Columns {@code from} to {@code to} into one grey plane; {@code scratch} holds at least 3 x dw floats. */
+    void grey(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw, int from, int to,
               MemorySegment out, long at, float mean, float scale, float[] scratch);
 
     /**
@@ -41,9 +44,9 @@ interface RowBlend {
     static RowBlend scalar() {
         return new RowBlend() {
             @Override
-            public void rgb(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
-                            MemorySegment out, long redAt, long greenAt, long blueAt, float mean, float scale) {
-                for (int x = 0; x < dw; x++) {
+            public void rgb(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw, int from,
+                            int to, MemorySegment out, long redAt, long greenAt, long blueAt, float mean, float scale) {
+                for (int x = from; x < to; x++) {
                     long o = 4L * x;
                     out.set(FLOAT, redAt + o, (blend(top, bottom, lw, rw, topW, bottomW, dw, 0, x) - mean) * scale);
                     out.set(FLOAT, greenAt + o, (blend(top, bottom, lw, rw, topW, bottomW, dw, 8, x) - mean) * scale);
@@ -52,9 +55,9 @@ interface RowBlend {
             }
 
             @Override
-            public void grey(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
-                             MemorySegment out, long at, float mean, float scale, float[] scratch) {
-                for (int x = 0; x < dw; x++) {
+            public void grey(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw, int from,
+                             int to, MemorySegment out, long at, float mean, float scale, float[] scratch) {
+                for (int x = from; x < to; x++) {
                     float r = blend(top, bottom, lw, rw, topW, bottomW, dw, 0, x);
                     float g = blend(top, bottom, lw, rw, topW, bottomW, dw, 8, x);
                     float b = blend(top, bottom, lw, rw, topW, bottomW, dw, 16, x);

@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * One model input that a stage owns and refills for every image: bilinear resize (pixel-centre mapping as
@@ -60,6 +61,8 @@ public final class TensorPacker {
     private int[] rightShift = new int[0];
     // One row's three blended channels on the way to luma (RowBlend.grey).
     private float[] greyScratch = new float[0];
+    // At least one row of the value a pixel beyond the image gets, (0 - mean) * scale.
+    private float[] outsideRow = new float[0];
     // Two source rows' taps as packed pixels, [left, right][column], and which source row each holds (-1: none).
     // Consecutive output rows mostly share a source row, so each is gathered about once.
     private int[] rowTaps0 = new int[0];
@@ -186,23 +189,56 @@ public final class TensorPacker {
             rightLoad[x] = Math.max(rightTap[x] - 1, 0);
             rightShift[x] = rightTap[x] == 0 ? 0 : 8;
         }
+        // A pixel whose weights are all 0 (beyond the image: the detector's framing margin is often half the input)
+        // blends to exactly +0 (p * 0, summed), so it is (0 - mean) * scale, for RGB and luma alike: those rows and
+        // the leading and trailing columns are filled with that value instead of being blended.
+        float outside = (0f - mean) * scale;
+        int from = 0;
+        while (from < dw && leftWeight[from] == 0 && rightWeight[from] == 0) {
+            from++;
+        }
+        int to = dw;
+        while (to > from && leftWeight[to - 1] == 0 && rightWeight[to - 1] == 0) {
+            to--;
+        }
+        if (outsideRow.length < dw || Float.floatToRawIntBits(outsideRow[0]) != Float.floatToRawIntBits(outside)) {
+            outsideRow = new float[Math.max(dw, outsideRow.length)];
+            Arrays.fill(outsideRow, outside);
+        }
         MemorySegment out = tensorMemory;
+        int[] planes = channels == 1 ? new int[]{0} : new int[]{redAt, greenAt, blueAt};
         for (int y = 0; y < dh; y++) {
-            // Out-of-image rows read row 0 with weight 0, as the per-pixel path does.
-            int[] t = rowTaps(img, topRow[y], bottomRow[y], dw);
-            int[] b = rowTaps(img, bottomRow[y], topRow[y], dw);
             long row = 4L * y * dw;
+            boolean blank = topWeight[y] == 0 && bottomWeight[y] == 0;
+            for (int plane : planes) {
+                long at = 4L * plane + row;
+                if (blank) {
+                    MemorySegment.copy(outsideRow, 0, out, RowBlend.FLOAT, at, dw);
+                } else {
+                    MemorySegment.copy(outsideRow, 0, out, RowBlend.FLOAT, at, from);
+                    MemorySegment.copy(outsideRow, 0, out, RowBlend.FLOAT, at + 4L * to, dw - to);
+                }
+            }
+            if (blank) {
+                continue;
+            }
+            // Out-of-image rows read row 0 with weight 0, as the per-pixel path does.
+            int[] t = rowTaps(img, topRow[y], bottomRow[y], dw, from, to);
+            int[] b = rowTaps(img, bottomRow[y], topRow[y], dw, from, to);
             if (channels == 1) {
-                blend.grey(t, b, leftWeight, rightWeight, topWeight[y], bottomWeight[y], dw, out, row, mean, scale, greyScratch);
+                blend.grey(t, b, leftWeight, rightWeight, topWeight[y], bottomWeight[y], dw, from, to, out, row, mean, scale, greyScratch);
             } else {
-                blend.rgb(t, b, leftWeight, rightWeight, topWeight[y], bottomWeight[y], dw, out,
+                blend.rgb(t, b, leftWeight, rightWeight, topWeight[y], bottomWeight[y], dw, from, to, out,
                         4L * redAt + row, 4L * greenAt + row, 4L * blueAt + row, mean, scale);
             }
         }
     }
 
-    /** The taps of source row {@code row}, gathered now unless cached; never evicts the cache of row {@code keep}. */
-    private int[] rowTaps(Image img, int row, int keep, int dw) {
+    /**
+     * The taps of source row {@code row} for columns from..to, gathered now unless cached; never evicts the cache of
+     * row {@code keep}. The columns are the same for every row of one pack.
+     */
+    private int[] rowTaps(Image img, int row, int keep, int dw, int from, int to) {
         if (rowTaps0Source == row) {
             return rowTaps0;
         }
@@ -222,7 +258,7 @@ public final class TensorPacker {
         int[] rl = rightLoad;
         int[] ls = leftShift;
         int[] rs = rightShift;
-        for (int x = 0; x < dw; x++) {
+        for (int x = from; x < to; x++) {
             dst[x] = (int) INT_AT.get(px, base + ll[x]) >>> ls[x];
             dst[dw + x] = (int) INT_AT.get(px, base + rl[x]) >>> rs[x];
         }
@@ -291,7 +327,7 @@ public final class TensorPacker {
             throw new IllegalArgumentException("tensor size must be positive: " + dw + "x" + dh);
         }
         long[] shape = spec.layout() == ModelSpec.Layout.NCHW ? new long[]{1, channels, dh, dw} : new long[]{1, dh, dw, channels};
-        if (tensor == null || !java.util.Arrays.equals(tensor.shape(), shape)) {
+        if (tensor == null || !Arrays.equals(tensor.shape(), shape)) {
             tensor = Tensor.allocate(shape);
             tensorMemory = MemorySegment.ofBuffer(tensor.buffer());
         }

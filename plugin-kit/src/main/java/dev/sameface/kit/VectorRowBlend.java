@@ -24,57 +24,57 @@ final class VectorRowBlend implements RowBlend {
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     @Override
-    public void rgb(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
+    public void rgb(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw, int from, int to,
                     MemorySegment out, long redAt, long greenAt, long blueAt, float mean, float scale) {
-        channel(top, bottom, lw, rw, topW, bottomW, dw, 0, out, redAt, mean, scale);
-        channel(top, bottom, lw, rw, topW, bottomW, dw, 8, out, greenAt, mean, scale);
-        channel(top, bottom, lw, rw, topW, bottomW, dw, 16, out, blueAt, mean, scale);
+        channel(top, bottom, lw, rw, topW, bottomW, dw, from, to, 0, out, redAt, mean, scale);
+        channel(top, bottom, lw, rw, topW, bottomW, dw, from, to, 8, out, greenAt, mean, scale);
+        channel(top, bottom, lw, rw, topW, bottomW, dw, from, to, 16, out, blueAt, mean, scale);
     }
 
     @Override
-    public void grey(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
+    public void grey(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw, int from, int to,
                      MemorySegment out, long at, float mean, float scale, float[] scratch) {
         // The three blended channels (exact floats, as the scalar code holds them in registers), then luma.
-        channel(top, bottom, lw, rw, topW, bottomW, dw, 0, scratch, 0);
-        channel(top, bottom, lw, rw, topW, bottomW, dw, 8, scratch, dw);
-        channel(top, bottom, lw, rw, topW, bottomW, dw, 16, scratch, 2 * dw);
+        channel(top, bottom, lw, rw, topW, bottomW, dw, from, to, 0, scratch, 0);
+        channel(top, bottom, lw, rw, topW, bottomW, dw, from, to, 8, scratch, dw);
+        channel(top, bottom, lw, rw, topW, bottomW, dw, from, to, 16, scratch, 2 * dw);
         // Luma in place of red, then one copy of the row into the tensor: storing each vector into the segment in this
         // loop made C2 deoptimise it again and again (a loop-predicate trap), leaving it in C1 code that boxes vectors.
-        int x = 0;
-        for (int bound = FLOATS.loopBound(dw); x < bound; x += FLOATS.length()) {
+        int x = from;
+        for (int bound = from + FLOATS.loopBound(to - from); x < bound; x += FLOATS.length()) {
             FloatVector red = FloatVector.fromArray(FLOATS, scratch, x);
             FloatVector green = FloatVector.fromArray(FLOATS, scratch, dw + x);
             FloatVector blue = FloatVector.fromArray(FLOATS, scratch, 2 * dw + x);
             // TensorPacker.grey, lane by lane: (0.299 r + 0.587 g) + 0.114 b.
             red.mul(0.299f).add(green.mul(0.587f)).add(blue.mul(0.114f)).sub(mean).mul(scale).intoArray(scratch, x);
         }
-        for (; x < dw; x++) {
+        for (; x < to; x++) {
             scratch[x] = (TensorPacker.grey(scratch[x], scratch[dw + x], scratch[2 * dw + x]) - mean) * scale;
         }
-        MemorySegment.copy(scratch, 0, out, FLOAT, at, dw);
+        MemorySegment.copy(scratch, from, out, FLOAT, at + 4L * from, to - from);
     }
 
-    /** One channel of one row, {@code (v - mean) * scale}, into the tensor's memory. */
+    /** Columns from..to of one channel of one row, {@code (v - mean) * scale}, into the tensor's memory. */
     private static void channel(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
-                                int shift, MemorySegment out, long at, float mean, float scale) {
-        int x = 0;
-        for (int bound = FLOATS.loopBound(dw); x < bound; x += FLOATS.length()) {
+                                int from, int to, int shift, MemorySegment out, long at, float mean, float scale) {
+        int x = from;
+        for (int bound = from + FLOATS.loopBound(to - from); x < bound; x += FLOATS.length()) {
             blend(top, bottom, lw, rw, topW, bottomW, dw, shift, x).sub(mean).mul(scale).intoMemorySegment(out, at + 4L * x, ORDER);
         }
-        for (; x < dw; x++) {
+        for (; x < to; x++) {
             out.set(FLOAT, at + 4L * x, (RowBlend.blend(top, bottom, lw, rw, topW, bottomW, dw, shift, x) - mean) * scale);
         }
     }
 
-    /** One channel of one row, as blended (no mean or scale), into {@code dst} from {@code from}. */
+    /** Columns from..to of one channel of one row, as blended (no mean or scale), into {@code dst} at {@code base + x}. */
     private static void channel(int[] top, int[] bottom, float[] lw, float[] rw, float topW, float bottomW, int dw,
-                                int shift, float[] dst, int from) {
-        int x = 0;
-        for (int bound = FLOATS.loopBound(dw); x < bound; x += FLOATS.length()) {
-            blend(top, bottom, lw, rw, topW, bottomW, dw, shift, x).intoArray(dst, from + x);
+                                int from, int to, int shift, float[] dst, int base) {
+        int x = from;
+        for (int bound = from + FLOATS.loopBound(to - from); x < bound; x += FLOATS.length()) {
+            blend(top, bottom, lw, rw, topW, bottomW, dw, shift, x).intoArray(dst, base + x);
         }
-        for (; x < dw; x++) {
-            dst[from + x] = RowBlend.blend(top, bottom, lw, rw, topW, bottomW, dw, shift, x);
+        for (; x < to; x++) {
+            dst[base + x] = RowBlend.blend(top, bottom, lw, rw, topW, bottomW, dw, shift, x);
         }
     }
 

@@ -37,6 +37,7 @@ class TensorPackerTest {
                 new Region("region partly left and above the image", -30.5, -20, 150, 140, 96, 80),
                 new Region("region partly right and below the image", w - 90.7, h - 60.2, 160, 130, 72, 64),
                 new Region("padded like a dynamic detector (zeros beyond the image)", 0, 0, w * 1.28, h * 1.28, 320, 320),
+                new Region("framed with a margin on every side, as Ultra-Light's input", -0.3 * w - 0.4, -0.15 * h, 1.6 * w, 1.3 * h, 320, 240),
                 new Region("same size, no resampling", 0, 0, w, h, w, h));
     }
 
@@ -87,7 +88,7 @@ class TensorPackerTest {
                 }
             }
         }
-        assertThat(cases).isEqualTo(2 * 5 * 12 * 8);
+        assertThat(cases).isEqualTo(2 * 5 * 12 * 9);
     }
 
     @Test
