@@ -13,6 +13,7 @@ import dev.sameface.api.Matcher;
 import dev.sameface.api.Template;
 import dev.sameface.api.TemplateProtection;
 import dev.sameface.pipeline.config.PipelineConfig;
+import dev.sameface.pipeline.config.StageConfig;
 import dev.sameface.pipeline.image.ImageDecoder;
 import jakarta.inject.Inject;
 
@@ -20,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * detect -> select -> align -> embed, then match. One image in, one {@link Template} out; two templates in, one
@@ -105,11 +108,14 @@ public final class FacePipeline implements AutoCloseable {
     public String describe() {
         ensureOpen();
         StringBuilder sb = new StringBuilder();
-        sb.append("detector ").append(config.detector().plugin()).append(" (").append(config.detector().model()).append(")")
-                .append(", aligner ").append(config.aligner().plugin())
+        // Configured options are named (in key order) so that two pipelines that decide differently never read alike.
+        sb.append("detector ").append(config.detector().plugin()).append(" (").append(config.detector().model())
+                .append(options(config.detector(), Set.of())).append(")")
+                .append(", face selection ").append(config.faceSelection())
+                .append(", aligner ").append(config.aligner().plugin()).append(parenthesised(options(config.aligner(), Set.of())))
                 .append(", embedder ").append(config.embedder().plugin()).append(" (").append(config.embedder().model())
-                .append(", flip-tta ").append(embedder.mirrors()).append(")")
-                .append(", matcher ").append(config.matcher().plugin());
+                .append(", flip-tta ").append(embedder.mirrors()).append(options(config.embedder(), Set.of("flip-tta"))).append(")")
+                .append(", matcher ").append(config.matcher().plugin()).append(parenthesised(options(config.matcher(), Set.of())));
         List<String> stages = List.of("detector", "embedder");
         if (stages.stream().allMatch(s -> engines.precision(s).precision() == dev.sameface.pipeline.config.Precision.F32
                 && !engines.precision(s).reason().startsWith("auto"))) {
@@ -122,6 +128,21 @@ public final class FacePipeline implements AutoCloseable {
         }
         engines.descriptions().forEach((k, v) -> sb.append("; ").append(v));
         return sb.toString();
+    }
+
+    /** ", key value" for each option the configuration sets on a stage, in key order, leaving out {@code shown}. */
+    private static String options(StageConfig stage, Set<String> shown) {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(stage.options()).forEach((k, v) -> {
+            if (!shown.contains(k)) {
+                sb.append(", ").append(k).append(' ').append(v);
+            }
+        });
+        return sb.toString();
+    }
+
+    private static String parenthesised(String options) {
+        return options.isEmpty() ? "" : " (" + options.substring(2) + ")";
     }
 
     /**

@@ -86,6 +86,20 @@ class ConfigurationTest {
     }
 
     @Test
+    void describeNamesTheConfiguredOptionsSoThatDifferentPipelinesNeverReadAlike() {
+        PipelineConfig framed = PipelineConfig.defaults().withOverrides(Map.of("detector.options.margin", "0.2",
+                "detector.options.onet-mirror", "false", "face-selection", "largest"));
+        try (FacePipeline plain = TestData.pipeline(PipelineConfig.defaults());
+             FacePipeline other = TestData.pipeline(framed)) {
+            assertThat(plain.describe()).contains("detector ultralight (ulfg-rfb-320), face selection large-central, aligner similarity, embedder");
+            assertThat(other.describe()).contains("detector ultralight (ulfg-rfb-320, margin 0.2, onet-mirror false), face selection largest,");
+            // The enrolments differ too: the options are in force, not only printed.
+            assertThat(other.createTemplate(TestData.lfw("Colin_Powell", 1)).landmarks())
+                    .isNotEqualTo(plain.createTemplate(TestData.lfw("Colin_Powell", 1)).landmarks());
+        }
+    }
+
+    @Test
     void unknownPluginListsTheKnownPlugins() {
         PipelineConfig c = PipelineConfig.defaults().withOverrides(Map.of("detector.plugin", "retinaface"));
         assertCode(() -> TestData.pipeline(c), ErrorCode.UNKNOWN_NAME, "retinaface", "ultralight", "yunet");
