@@ -4,6 +4,7 @@ import dev.sameface.pipeline.files.AtomicFiles;
 import dev.sameface.pipeline.models.ChildProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sameface.api.AlignedFace;
 import dev.sameface.api.ErrorCode;
 import dev.sameface.api.FaceException;
@@ -100,12 +101,17 @@ final class Int8Preparation {
 
     void prepare(String id, int calibrationImages, long impostors, boolean force) throws IOException, InterruptedException {
         var entry = cache.manifest().model(id);
+        JsonNode recipe = recipe(tools, id);
         if (!force) {
             try {
                 QuantisedSidecar s = cache.int8Sidecar(id);
-                if (s.gate() != null) {
+                if (upToDate(s, recipe)) {
                     out.println(id + ": int8 copy is up to date (" + s.gate().summary() + ", " + s.created() + "); --force to make it again");
                     return;
+                }
+                if (s.gate() != null) {
+                    out.println(id + ": the int8 copy was made with " + (s.recipe() == null ? "an unrecorded recipe" : "another recipe")
+                            + " than tools/quantize/recipes.json's; making it again");
                 }
             } catch (FaceException e) {
                 // missing, stale or ungated: make it
@@ -158,17 +164,43 @@ final class Int8Preparation {
         var calib = new QuantisedSidecar.Calibration(written, people.size() < calibrationImages ? people.size() : calibrationImages,
                 "LFW people with exactly one photo, not in pairs.txt, every k-th by name; left out of the gate's protocol", root.toString());
         QuantisedSidecar pending = new QuantisedSidecar(QuantisedSidecar.FORMAT, "int8", entry.sha256(), Sha256.of(candidate),
-                q.path("method").asText(), calib, null, Instant.now().toString(), cpu);
+                q.path("method").asText(), recipe, calib, null, Instant.now().toString(), cpu);
         pending.write(sidecar);
 
         QuantisedSidecar.Gate gate = gate(id, root, excluded, impostors, work);
         QuantisedSidecar done = new QuantisedSidecar(QuantisedSidecar.FORMAT, "int8", entry.sha256(), pending.sha256(), pending.method(),
-                calib, gate, Instant.now().toString(), cpu);
+                recipe, calib, gate, Instant.now().toString(), cpu);
         done.write(sidecar);
         out.println(id + ": int8 " + gate.summary() + " -> " + sidecar);
         if (!gate.passed()) {
             // A verdict, not an error of the set-up: it is recorded, and precision int8 is refused with these numbers.
             out.println(id + ": precision int8 will be refused and precision auto will not pick it");
+        }
+    }
+
+    /** A gated copy made with {@code recipe}: kept (passed or failed, its verdict stands) unless --force. */
+    static boolean upToDate(QuantisedSidecar sidecar, JsonNode recipe) {
+        return sidecar.gate() != null && recipe.equals(sidecar.recipe());
+    }
+
+    /**
+     * The model's recipe in {@code tools/quantize/recipes.json} (quantize.py reads the same entry), without its "why":
+     * what decides the copy, so that a copy made with another recipe is made again instead of being kept.
+     */
+    static JsonNode recipe(Path tools, String id) {
+        Path file = tools.resolve("quantize").resolve("recipes.json");
+        try {
+            JsonNode all = new ObjectMapper().readTree(file.toFile());
+            JsonNode entry = all.has(id) ? all.get(id) : all.get("default");
+            if (!(entry instanceof ObjectNode o)) {
+                throw new IOException("no \"" + id + "\" or \"default\" object");
+            }
+            ObjectNode copy = o.deepCopy();
+            copy.remove("why");
+            return copy;
+        } catch (IOException e) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "cannot read the quantisation recipe of " + id + " from " + file + ": "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
         }
     }
 

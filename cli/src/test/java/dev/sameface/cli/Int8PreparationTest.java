@@ -1,11 +1,14 @@
 package dev.sameface.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sameface.pipeline.models.QuantisedSidecar;
 import dev.sameface.pipeline.testing.TestData;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -67,6 +70,24 @@ class Int8PreparationTest {
         String[] r = run("models", "prepare", "--precision", "int8", "fr-feature-512");
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         assertThat(r[1]).contains("fr-feature-512: int8 copy is up to date (" + gate.summary());
+    }
+
+    /** A copy made with another recipe (or before recipes were recorded) is stale: `models prepare` makes it again. */
+    @Test
+    void aCopyMadeWithAnotherRecipeIsStale() {
+        Path tools = Path.of(System.getProperty("sameface.tools"));
+        JsonNode current = Int8Preparation.recipe(tools, "fr-feature-512");
+        assertThat(current.path("keep_f32").size()).isPositive();
+        assertThat(current.has("why")).as("the recipe's explanation does not decide the copy").isFalse();
+        QuantisedSidecar real = TestData.cache().int8Sidecar("fr-feature-512");
+        assertThat(Int8Preparation.upToDate(real, current)).as("set-up made the cached copy with the committed recipe").isTrue();
+        ObjectNode fewerInF32 = current.deepCopy();
+        ((ArrayNode) fewerInF32.get("keep_f32")).remove(0);
+        assertThat(Int8Preparation.upToDate(real, fewerInF32)).isFalse();
+        QuantisedSidecar unrecorded = new QuantisedSidecar(real.format(), real.precision(), real.sourceSha256(), real.sha256(),
+                real.method(), null, real.calibration(), real.gate(), real.created(), real.cpu());
+        assertThat(Int8Preparation.upToDate(unrecorded, current)).isFalse();
+        assertThat(Int8Preparation.recipe(tools, "a-model-without-a-recipe").path("method").asText()).isEqualTo("MinMax");
     }
 
     @Test

@@ -91,7 +91,7 @@ class PrecisionTest {
     private ModelCache homeWithPassedGate() throws Exception {
         return homeWithSidecar(good -> {
             var g = good.gate();
-            return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(),
+            return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(), good.recipe(),
                     good.calibration(), new QuantisedSidecar.Gate(g.protocol(), g.targetFmr(), g.maxRelativeIncrease(), g.fnmrF32(),
                     g.thresholdF32(), g.fnmrF32(), g.thresholdInt8(), g.genuine(), g.impostors(), true), good.created(), good.cpu());
         });
@@ -178,7 +178,7 @@ class PrecisionTest {
             var g = good.gate();
             failed[0] = new QuantisedSidecar.Gate(g.protocol(), g.targetFmr(), g.maxRelativeIncrease(), g.fnmrF32(), g.thresholdF32(),
                     g.fnmrF32() * 1.5, g.thresholdInt8(), g.genuine(), g.impostors(), false);
-            return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(),
+            return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(), good.recipe(),
                     good.calibration(), failed[0], good.created(), good.cpu());
         });
         assertThat(cache.source(ID).file(ModelFormat.ONNX)).isPresent();
@@ -202,7 +202,7 @@ class PrecisionTest {
     @Test
     void anInt8CopyOfOtherWeightsIsNeverUsed() throws Exception {
         ModelCache cache = homeWithSidecar(good -> new QuantisedSidecar(good.format(), good.precision(), "0".repeat(64), good.sha256(),
-                good.method(), good.calibration(), good.gate(), good.created(), good.cpu()));
+                good.method(), good.recipe(), good.calibration(), good.gate(), good.created(), good.cpu()));
         assertThatThrownBy(() -> cache.int8Source(ID))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_MISSING))
                 .hasMessageContaining("made from other weights").hasMessageContaining("models prepare --precision int8 " + ID);

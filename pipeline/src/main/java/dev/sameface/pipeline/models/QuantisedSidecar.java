@@ -3,6 +3,7 @@ package dev.sameface.pipeline.models;
 import dev.sameface.pipeline.files.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,6 +26,8 @@ import java.util.Locale;
  * @param sourceSha256  sha256 of the f32 ONNX file it came from (the manifest's)
  * @param sha256        sha256 of the quantised file
  * @param method        how it was quantised, e.g. {@code onnxruntime 1.23.2 quantize_static QDQ, per-channel s8 weights, u8 activations, MinMax}
+ * @param recipe        the model's entry of tools/quantize/recipes.json it was made with (without its "why"); null in
+ *                      copies made before it was recorded. A changed recipe makes the copy stale
  * @param calibration   what it was calibrated on
  * @param gate          the accuracy gate and its result; null while the copy is a candidate being gated
  * @param created       ISO-8601 instant
@@ -32,7 +35,7 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QuantisedSidecar(int format, String precision, String sourceSha256, String sha256, String method,
-                               Calibration calibration, Gate gate, String created, String cpu) {
+                               JsonNode recipe, Calibration calibration, Gate gate, String created, String cpu) {
     public static final int FORMAT = 1;
     public static final String PREPARE = "./sameface models prepare --precision int8 ";
     /**
