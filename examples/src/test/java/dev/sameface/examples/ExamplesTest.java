@@ -53,7 +53,10 @@ class ExamplesTest {
         assertThat(same.same()).as("score %s", same.score()).isTrue();
         assertThat(different.same()).as("score %s", different.score()).isFalse();
         String text = buf.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("detector retinaface (retinaface-mnet025)", "SAME person", "DIFFERENT people", "threshold:", "detect");
+        // The shipped file's options, and the override on top of them in the second run.
+        assertThat(text).contains("detector retinaface (retinaface-mnet025, max-side 640, score-threshold 0.6)",
+                "detector retinaface (retinaface-mnet025, max-side 640, score-threshold 0.6, top-k 5)",
+                "SAME person", "DIFFERENT people", "threshold:", "detect");
     }
 
     @Test

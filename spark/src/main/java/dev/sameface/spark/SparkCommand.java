@@ -25,16 +25,23 @@ import java.util.concurrent.Callable;
         description = "Enrol photo collections and score template tables on Apache Spark (local[*] here, a cluster through spark-submit).")
 public final class SparkCommand {
     public static void main(String[] args) {
-        int code = new CommandLine(new SparkCommand())
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command as the launcher runs it: usage and help name it "sameface spark" (picocli would say "spark", the
+     * class's own name, because this is its own main class and not a subcommand of the everyday launcher's).
+     */
+    static CommandLine commandLine() {
+        return new CommandLine(new SparkCommand())
+                .setCommandName("sameface spark")
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof FaceException fe) {
                         cmd.getErr().println("sameface spark: " + fe.getMessage());
                         return fe.code().exitCode();
                     }
                     throw e;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 
     /** Options both jobs share: where Spark runs. */
