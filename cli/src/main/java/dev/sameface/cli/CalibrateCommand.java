@@ -6,6 +6,7 @@ import dev.sameface.evaluation.ConfigurationSpec;
 import dev.sameface.evaluation.Evaluation;
 import dev.sameface.evaluation.Progress;
 import dev.sameface.evaluation.ProtocolSpec;
+import dev.sameface.evaluation.ScoreSet;
 import dev.sameface.evaluation.TemplateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,13 +26,18 @@ import java.util.concurrent.Callable;
                         + "--fmr, and writes it as 'threshold' (with 'threshold-fmr' and a comment saying where it came from) "
                         + "into --write-config. Templates come from the same store as 'evaluate', so after an evaluation "
                         + "this computes nothing new.",
-                "The target needs at least 100/FMR impostor comparisons (1e-3: 100,000)."},
+                "The target needs at least N/FMR impostor comparisons (N: --min-false-matches; 1e-3: 100,000)."},
         footer = {"", "Example:",
                 "  sameface calibrate --fmr 1e-3 --protocol folders \\",
                 "      --root lfw/images_deepfunneled --write-config my.yaml"})
 final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--fmr", required = true, paramLabel = "RATE", description = "Target false match rate, e.g. 1e-3.")
     double fmr;
+
+    @Option(names = "--min-false-matches", paramLabel = "N", defaultValue = "100",
+            description = "Calibrate only when at least N false matches are expected at the target (impostors x FMR >= N). "
+                    + "Default ${DEFAULT-VALUE}; lowest 30 (Doddington's rule of 30: 90%% confidence within +/-30%%).")
+    int minFalseMatches;
 
     @Mixin
     ProtocolOptions protocol;
@@ -63,13 +69,15 @@ final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Evaluation.checkTargets("--fmr targets", List.of(fmr));
+        ScoreSet.checkMinFalseMatches("--min-false-matches", minFalseMatches);
         int threads = enrolment.threads();
         ProtocolSpec protocolSpec = protocol.spec();
         Path configFile = ConfigurationOptions.configPath(config);
         ConfigurationSpec cs = new ConfigurationSpec(ConfigurationOptions.label(configFile), configFile,
                 ConfigurationOptions.overrides(sets));
         Calibration.Result r = Calibration.calibrate(new Calibration.Request(protocolSpec, cs, fmr, writeConfig,
-                store != null ? store : TemplateStore.defaultDirectory(), threads, protocol.seed()), Progress.forConsole(json));
+                store != null ? store : TemplateStore.defaultDirectory(), threads, protocol.seed(), minFalseMatches),
+                Progress.forConsole(json));
         PrintWriter w = spec.commandLine().getOut();
         if (json) {
             ObjectNode n = Json.object();

@@ -20,14 +20,27 @@ public final class Calibration {
 
     /**
      * @param configuration the configuration calibrated; its file (if any) is copied when {@code writeConfig} is new
-     * @param targetFmr     the false match rate to hold, e.g. 1e-3; needs at least 100/target impostor comparisons
-     * @param writeConfig   the YAML file the threshold is written into, updated in place when it exists
-     * @param storeDir      the template store folder
-     * @param threads       enrolment workers, 1..cores
-     * @param bootstrapSeed seeds the bootstrap over people behind the reported FNMR intervals
+     * @param targetFmr       the false match rate to hold, e.g. 1e-3; needs at least minFalseMatches/target impostor
+     *                        comparisons
+     * @param writeConfig     the YAML file the threshold is written into, updated in place when it exists
+     * @param storeDir        the template store folder
+     * @param threads         enrolment workers, 1..cores
+     * @param bootstrapSeed   seeds the bootstrap over people behind the reported FNMR intervals
+     * @param minFalseMatches false matches expected at the target (impostors x target) for the threshold to count as
+     *                        measured: 100 by default, at least 30 (evaluate's --min-false-matches rule)
      */
     public record Request(ProtocolSpec protocol, ConfigurationSpec configuration, double targetFmr, Path writeConfig,
-                          Path storeDir, int threads, long bootstrapSeed) {
+                          Path storeDir, int threads, long bootstrapSeed, int minFalseMatches) {
+        public Request {
+            ScoreSet.checkMinFalseMatches("minimum expected false matches", minFalseMatches);
+        }
+
+        /** Under the default rule (100 expected false matches). */
+        public Request(ProtocolSpec protocol, ConfigurationSpec configuration, double targetFmr, Path writeConfig,
+                       Path storeDir, int threads, long bootstrapSeed) {
+            this(protocol, configuration, targetFmr, writeConfig, storeDir, threads, bootstrapSeed,
+                    ScoreSet.DEFAULT_MIN_FALSE_MATCHES);
+        }
     }
 
     /**
@@ -65,18 +78,22 @@ public final class Calibration {
     public static Result calibrate(Request request, ExtractorFactory factory, Progress progress) {
         Evaluation.checkTargets("--fmr targets", List.of(request.targetFmr()));
         Evaluation.Options options = new Evaluation.Options(List.of(request.targetFmr()), request.bootstrapSeed(),
-                request.storeDir(), 50, 50, request.threads());
+                request.storeDir(), 50, 50, request.threads(), request.minFalseMatches());
         EvaluationResult result = Evaluation.run(new Evaluation.Request(request.protocol(), null,
                 List.of(request.configuration()), options), factory, progress);
         EvaluationResult.Configuration c = result.configurations().getFirst();
         OperatingPoint o = c.operatingPoints().getFirst();
         if (!o.measured()) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, String.format(Locale.ROOT,
-                    "not enough impostors to calibrate at FMR %s: %,d comparisons, %,d needed (raise --impostors or use more people)",
-                    Charts.fmrLabel(request.targetFmr()), o.impostors(), o.impostorsNeeded()));
+                    "not enough impostors to calibrate at FMR %s: %,d comparisons, %,d needed for %d expected false matches "
+                            + "(raise --impostors or use more people)",
+                    Charts.fmrLabel(request.targetFmr()), o.impostors(), o.impostorsNeeded(), request.minFalseMatches()));
         }
-        String fmrText = String.format(Locale.ROOT, "%s on %s, %,d impostor comparisons",
-                Charts.fmrLabel(request.targetFmr()), result.protocol().name(), o.impostors());
+        // A threshold resting on fewer false matches than the default rule's says so where it is written.
+        String fmrText = String.format(Locale.ROOT, "%s on %s, %,d impostor comparisons%s",
+                Charts.fmrLabel(request.targetFmr()), result.protocol().name(), o.impostors(),
+                request.minFalseMatches() < ScoreSet.DEFAULT_MIN_FALSE_MATCHES
+                        ? String.format(Locale.ROOT, ", %,d false matches", o.falseMatches()) : "");
         String provenance = String.format(Locale.ROOT,
                 "%s on %s%nFMR %s (%,d of %,d impostor comparisons reach it), FNMR %s over %,d genuine comparisons, FTE %s%n"
                         + "pipeline: %s",

@@ -131,6 +131,20 @@ class EvaluationTest {
                 cfg, store, 1, 42), factory(), Progress.silent()))
                 .isInstanceOf(FaceException.class).hasMessageContaining("not enough impostors")
                 .extracting(t -> ((FaceException) t).code()).isEqualTo(ErrorCode.CONFIG_ERROR);
+
+        // 100,000 impostors x 4e-4 = 40 expected false matches: refused under the default rule (100), calibrated under
+        // a relaxed one, which the written provenance says; below Doddington's 30 the rule itself is refused.
+        assertThatThrownBy(() -> Calibration.calibrate(new Calibration.Request(protocol, ConfigurationSpec.defaults(), 4e-4,
+                cfg, store, 1, 42), factory(), Progress.silent()))
+                .isInstanceOf(FaceException.class).hasMessageContaining("250,000 needed for 100 expected false matches");
+        Calibration.Result relaxed = Calibration.calibrate(new Calibration.Request(protocol, ConfigurationSpec.defaults(), 4e-4,
+                cfg, store, 1, 42, 40), factory(), Progress.silent());
+        assertThat(relaxed.operatingPoint().fmr()).isLessThanOrEqualTo(4e-4);
+        assertThat(relaxed.operatingPoint().falseMatches()).isPositive().isLessThanOrEqualTo(40);
+        assertThat(Files.readString(cfg)).contains("threshold: " + relaxed.thresholdText())
+                .contains(String.format(java.util.Locale.ROOT, ", %d false matches", relaxed.operatingPoint().falseMatches()));
+        assertThatThrownBy(() -> new Calibration.Request(protocol, ConfigurationSpec.defaults(), 1e-3, cfg, store, 1, 42, 29))
+                .isInstanceOf(FaceException.class).hasMessageContaining("at least 30");
     }
 
     @Test
