@@ -106,10 +106,11 @@ final class Int8Preparation {
             try {
                 QuantisedSidecar s = cache.int8Sidecar(id);
                 if (upToDate(s, recipe)) {
-                    out.println(id + ": int8 copy is up to date (" + s.gate().summary() + ", " + s.created() + "); --force to make it again");
+                    out.println(id + ": int8 copy is up to date (" + (s.isSpeedOnly() ? "speed-only, no gate" : s.gate().summary())
+                            + ", " + s.created() + "); --force to make it again");
                     return;
                 }
-                if (s.gate() != null) {
+                if (s.gate() != null || s.isSpeedOnly()) {
                     out.println(id + ": the int8 copy was made with " + (s.recipe() == null ? "an unrecorded recipe" : "another recipe")
                             + " than tools/quantize/recipes.json's; making it again");
                 }
@@ -139,7 +140,10 @@ final class Int8Preparation {
 
         ModelSpec spec = cache.manifest().model(id).spec(id);
         Path calibration = work.resolve("calibration.f32");
-        int written = writeCalibration(id, people, calibrationImages, spec, calibration);
+        // An untrained (speed-only) embedder cannot run in a pipeline; its inputs are the same aligned crops, which
+        // the default pipeline makes, prepared with the model's own spec.
+        boolean speedOnly = entry.untrained();
+        int written = writeCalibration(id, people, calibrationImages, spec, calibration, speedOnly);
 
         Path candidate = QuantisedSidecar.modelFile(cache.home(), id);
         Path sidecar = QuantisedSidecar.sidecarFile(candidate);
@@ -163,13 +167,22 @@ final class Int8Preparation {
         String cpu = CpuFeatures.current().model();
         var calib = new QuantisedSidecar.Calibration(written, people.size() < calibrationImages ? people.size() : calibrationImages,
                 "LFW people with exactly one photo, not in pairs.txt, every k-th by name; left out of the gate's protocol", root.toString());
+        if (speedOnly) {
+            // No gate: an untrained model makes no decisions to hold it to. Pipelines refuse the copy (and the model).
+            new QuantisedSidecar(QuantisedSidecar.FORMAT, "int8", entry.sha256(), Sha256.of(candidate), q.path("method").asText(),
+                    recipe, calib, null, true, Instant.now().toString(), cpu).write(sidecar);
+            out.printf(Locale.ROOT, "%s: speed-only int8 copy (untrained weights, no accuracy gate; held-out cosine to f32 median "
+                            + "%.4f, min %.4f) -> %s; sameface bench-models --precisions f32,int8 times it as %s%n", id,
+                    q.path("holdout_median_cosine").asDouble(), q.path("holdout_min_cosine").asDouble(), sidecar, PrecisionVariants.SPEED_ONLY);
+            return;
+        }
         QuantisedSidecar pending = new QuantisedSidecar(QuantisedSidecar.FORMAT, "int8", entry.sha256(), Sha256.of(candidate),
-                q.path("method").asText(), recipe, calib, null, Instant.now().toString(), cpu);
+                q.path("method").asText(), recipe, calib, null, null, Instant.now().toString(), cpu);
         pending.write(sidecar);
 
         QuantisedSidecar.Gate gate = gate(id, root, excluded, impostors, work);
         QuantisedSidecar done = new QuantisedSidecar(QuantisedSidecar.FORMAT, "int8", entry.sha256(), pending.sha256(), pending.method(),
-                recipe, calib, gate, Instant.now().toString(), cpu);
+                recipe, calib, gate, null, Instant.now().toString(), cpu);
         done.write(sidecar);
         out.println(id + ": int8 " + gate.summary() + " -> " + sidecar);
         if (!gate.passed()) {
@@ -180,7 +193,7 @@ final class Int8Preparation {
 
     /** A gated copy made with {@code recipe}: kept (passed or failed, its verdict stands) unless --force. */
     static boolean upToDate(QuantisedSidecar sidecar, JsonNode recipe) {
-        return sidecar.gate() != null && recipe.equals(sidecar.recipe());
+        return (sidecar.gate() != null || sidecar.isSpeedOnly()) && recipe.equals(sidecar.recipe());
     }
 
     /**
@@ -205,10 +218,12 @@ final class Int8Preparation {
     }
 
     /** Every k-th calibration person's aligned crop, as the embedder's input tensor, appended as raw f32. */
-    private int writeCalibration(String id, List<Path> people, int wanted, ModelSpec spec, Path file) throws IOException {
+    private int writeCalibration(String id, List<Path> people, int wanted, ModelSpec spec, Path file, boolean speedOnly)
+            throws IOException {
         int step = Math.max(1, people.size() / Math.max(1, wanted));
         int[] written = {0};
-        PipelineConfig f32 = PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id));
+        PipelineConfig f32 = speedOnly ? PipelineConfig.defaults()
+                : PipelineConfig.defaults().withEmbedder(PipelineConfig.defaults().embedder().withModel(id));
         try (FacePipeline pipeline = Pipelines.create(f32)) {
             AtomicFiles.write(file, os -> {
                 int n = 0;

@@ -246,16 +246,20 @@ final class ModelBenchCommand implements Callable<Integer> {
                 for (Result r : results) {
                     ObjectNode row = rows.addObject().put("engine", r.engine()).put("median_ms", r.medianMs()).put("p95_ms", r.p95Ms())
                             .put("median_ratio", r.medianMs() / base);
-                    // Achieved throughput: 2 FLOP per multiply-accumulate, over the median time.
+                    // Achieved throughput: 2 operations per multiply-accumulate, over the median time. Only f32 rows are
+                    // FLOPs against the fp32 peak; an int8 or bf16 row's rate is in its own operations ("GOP/s").
                     double gflops = w.macs() > 0 ? 2.0 * w.macs() / (r.medianMs() * 1e6) : Double.NaN;
-                    if (w.macs() > 0) {
+                    boolean variant = PrecisionVariants.isVariant(r.engine());
+                    if (w.macs() > 0 && variant) {
+                        row.put("gops", gflops);
+                    } else if (w.macs() > 0) {
                         row.put("gflops", gflops).put("peak_fraction", gflops / peak.gflops());
                     }
                     if (!json) {
+                        String rate = w.macs() <= 0 ? "" : String.format(Locale.ROOT, variant ? "%.1f GOP/s" : "%.1f", gflops);
+                        String share = w.macs() <= 0 || variant ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak.gflops());
                         out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.2f | %s | %s |%n", w.id(), w.inputLabel() + (w.note() == null ? "" : " (" + w.note() + ")"),
-                                r.engine(), r.medianMs(), r.p95Ms(), r.medianMs() / base,
-                                w.macs() > 0 ? String.format(Locale.ROOT, "%.1f", gflops) : "",
-                                w.macs() > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak.gflops()) : "");
+                                r.engine(), r.medianMs(), r.p95Ms(), r.medianMs() / base, rate, share);
                     }
                 }
                 // Engines are ranked by their f32 rows; other precisions are chosen per engine below.

@@ -137,7 +137,8 @@ final class ModelsCommand {
             "Generated speed-only models (iresnet100, iresnet50: seeded random weights, untrained) are generated first",
             "by tools/iresnet/generate.sh when named; they are never in the default list.",
             "--precision int8 ID: quantise an embedder (tools/quantize) on aligned LFW crops of people the evaluation never",
-            "scores, then gate it: FNMR at FMR 1e-3 on LFW all pairs within 5%% relative of f32's, else precision int8 is refused."})
+            "scores, then gate it: FNMR at FMR 1e-3 on LFW all pairs within 5%% relative of f32's, else precision int8 is refused.",
+            "A speed-only model (iresnet100, iresnet50) gets an ungated copy that only bench-models times (int8-speed-only)."})
     static final class PrepareCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", arity = "0..*", description = "Model ids (default: every model the default and YuNet pipelines use).")
         List<String> ids = new ArrayList<>();

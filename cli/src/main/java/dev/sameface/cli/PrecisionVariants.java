@@ -26,6 +26,8 @@ import java.util.TreeMap;
 final class PrecisionVariants implements AutoCloseable {
     /** The column of an int8 copy whose gate failed. */
     static final String FAILED_GATE = "int8-failed-gate";
+    /** The column of a speed-only model's int8 copy (untrained weights: no gate). */
+    static final String SPEED_ONLY = "int8-speed-only";
     private final List<Precision> wanted;
     private final ModelCache cache;
     private final Map<String, InferenceEngine> live;
@@ -65,8 +67,13 @@ final class PrecisionVariants implements AutoCloseable {
             try {
                 int8 = cache.int8Source(id);
             } catch (FaceException e) {
-                var gate = e.code() == ErrorCode.CONFIG_ERROR ? cache.int8Sidecar(id).gate() : null;
-                if (gate != null && !gate.passed()) {
+                QuantisedSidecar sidecar = e.code() == ErrorCode.CONFIG_ERROR ? cache.int8Sidecar(id) : null;
+                var gate = sidecar != null ? sidecar.gate() : null;
+                if (sidecar != null && sidecar.isSpeedOnly()) {
+                    // Timed under a name precision auto never takes: no pipeline runs an untrained model.
+                    int8 = ModelSource.onnx(id, f32.sha256(), QuantisedSidecar.modelFile(cache.home(), id));
+                    column = SPEED_ONLY;
+                } else if (gate != null && !gate.passed()) {
                     // Timed for the record (what int8 would have bought), under a name precision auto never takes.
                     int8 = ModelSource.onnx(id, f32.sha256(), QuantisedSidecar.modelFile(cache.home(), id));
                     column = FAILED_GATE;

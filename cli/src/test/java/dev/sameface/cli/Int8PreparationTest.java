@@ -85,7 +85,7 @@ class Int8PreparationTest {
         ((ArrayNode) fewerInF32.get("keep_f32")).remove(0);
         assertThat(Int8Preparation.upToDate(real, fewerInF32)).isFalse();
         QuantisedSidecar unrecorded = new QuantisedSidecar(real.format(), real.precision(), real.sourceSha256(), real.sha256(),
-                real.method(), null, real.calibration(), real.gate(), real.created(), real.cpu());
+                real.method(), null, real.calibration(), real.gate(), real.speedOnly(), real.created(), real.cpu());
         assertThat(Int8Preparation.upToDate(unrecorded, current)).isFalse();
         assertThat(Int8Preparation.recipe(tools, "a-model-without-a-recipe").path("method").asText()).isEqualTo("MinMax");
     }

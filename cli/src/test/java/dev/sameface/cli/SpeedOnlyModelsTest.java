@@ -1,6 +1,8 @@
 package dev.sameface.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sameface.api.FaceException;
+import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.testing.TestData;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -34,6 +37,34 @@ class SpeedOnlyModelsTest {
         // Not bounded by 1: the peak uses the clock /proc/cpuinfo reports, and an idle core boosts above it (an AMD
         // EPYC here reached 1.07-1.14 of it on iResNets), which the README and bench-models' header say.
         assertThat(row.get("peak_fraction").asDouble()).isCloseTo(gflops / peak, within(1e-12)).isPositive();
+    }
+
+    /**
+     * The speed-only int8 copy (made at set-up: {@code ./sameface models prepare --precision int8 iresnet50}) is timed
+     * by bench-models under its own column, rated in int8 operations, and refused by every pipeline.
+     */
+    @Test
+    void aSpeedOnlyInt8CopyIsTimedButNeverRun() throws Exception {
+        var sidecar = TestData.cache().int8Sidecar("iresnet50");
+        assertThat(sidecar.isSpeedOnly()).as("iresnet50's int8 copy is speed-only").isTrue();
+        assertThat(sidecar.gate()).isNull();
+        CliRun r = CliRun.run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--precisions", "f32,int8",
+                "--iterations", "2", "--warmup", "1", "--cosine-photos", "0", "--photos", TestData.lfwImages().toString(), "--no-save");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode results = Json.MAPPER.readTree(r.out()).get("models").get(0).get("results");
+        JsonNode int8 = null;
+        for (JsonNode row : results) {
+            if (row.get("engine").asText().equals("onnxruntime/" + PrecisionVariants.SPEED_ONLY)) {
+                int8 = row;
+            }
+        }
+        assertThat(int8).as("the int8-speed-only row in %s", results).isNotNull();
+        assertThat(int8.get("gops").asDouble()).isPositive();
+        assertThat(int8.has("peak_fraction")).as("int8 operations are not held to the fp32 peak").isFalse();
+        PipelineConfig c = PipelineConfig.defaults().withOverrides(java.util.Map.of("embedder.model", "iresnet50", "embedder.precision", "int8"));
+        assertThatThrownBy(() -> TestData.pipeline(c).close()).isInstanceOf(FaceException.class).hasMessageContaining("untrained");
+        assertThatThrownBy(() -> TestData.cache().int8Source("iresnet50")).isInstanceOf(FaceException.class)
+                .hasMessageContaining("speed-only");
     }
 
     @Test

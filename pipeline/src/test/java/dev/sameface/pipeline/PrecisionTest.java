@@ -93,7 +93,8 @@ class PrecisionTest {
             var g = good.gate();
             return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(), good.recipe(),
                     good.calibration(), new QuantisedSidecar.Gate(g.protocol(), g.targetFmr(), g.maxRelativeIncrease(), g.fnmrF32(),
-                    g.thresholdF32(), g.fnmrF32(), g.thresholdInt8(), g.genuine(), g.impostors(), true), good.created(), good.cpu());
+                    g.thresholdF32(), g.fnmrF32(), g.thresholdInt8(), g.genuine(), g.impostors(), true), good.speedOnly(), good.created(),
+                    good.cpu());
         });
     }
 
@@ -179,7 +180,7 @@ class PrecisionTest {
             failed[0] = new QuantisedSidecar.Gate(g.protocol(), g.targetFmr(), g.maxRelativeIncrease(), g.fnmrF32(), g.thresholdF32(),
                     g.fnmrF32() * 1.5, g.thresholdInt8(), g.genuine(), g.impostors(), false);
             return new QuantisedSidecar(good.format(), good.precision(), good.sourceSha256(), good.sha256(), good.method(), good.recipe(),
-                    good.calibration(), failed[0], good.created(), good.cpu());
+                    good.calibration(), failed[0], good.speedOnly(), good.created(), good.cpu());
         });
         assertThat(cache.source(ID).file(ModelFormat.ONNX)).isPresent();
         assertThatThrownBy(() -> cache.int8Source(ID))
@@ -202,7 +203,7 @@ class PrecisionTest {
     @Test
     void anInt8CopyOfOtherWeightsIsNeverUsed() throws Exception {
         ModelCache cache = homeWithSidecar(good -> new QuantisedSidecar(good.format(), good.precision(), "0".repeat(64), good.sha256(),
-                good.method(), good.recipe(), good.calibration(), good.gate(), good.created(), good.cpu()));
+                good.method(), good.recipe(), good.calibration(), good.gate(), good.speedOnly(), good.created(), good.cpu()));
         assertThatThrownBy(() -> cache.int8Source(ID))
                 .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MODEL_MISSING))
                 .hasMessageContaining("made from other weights").hasMessageContaining("models prepare --precision int8 " + ID);

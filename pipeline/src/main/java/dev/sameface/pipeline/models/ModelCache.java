@@ -128,6 +128,10 @@ public final class ModelCache {
         if (measuring) {
             return ModelSource.onnx(id, manifest.model(id).sha256(), QuantisedSidecar.modelFile(home, id));
         }
+        if (s.isSpeedOnly()) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "the int8 copy of " + id + " is speed-only (untrained weights, no "
+                    + "accuracy gate): only sameface bench-models times it");
+        }
         if (s.gate() == null) {
             throw new FaceException(ErrorCode.MODEL_MISSING, "the int8 copy of " + id + " has not been through its accuracy gate "
                     + "(its preparation did not finish); run: " + QuantisedSidecar.PREPARE + id);

@@ -29,13 +29,17 @@ import java.util.Locale;
  * @param recipe        the model's entry of tools/quantize/recipes.json it was made with (without its "why"); null in
  *                      copies made before it was recorded. A changed recipe makes the copy stale
  * @param calibration   what it was calibrated on
- * @param gate          the accuracy gate and its result; null while the copy is a candidate being gated
+ * @param gate          the accuracy gate and its result; null while the copy is a candidate being gated, and for a
+ *                      speed-only copy
+ * @param speedOnly     true for the copy of an untrained (speed-only) model: made for bench-models, never gated (there
+ *                      are no decisions to hold it to), never run by a pipeline; null otherwise
  * @param created       ISO-8601 instant
  * @param cpu           {@code model name} of /proc/cpuinfo where the gate ran
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QuantisedSidecar(int format, String precision, String sourceSha256, String sha256, String method,
-                               JsonNode recipe, Calibration calibration, Gate gate, String created, String cpu) {
+                               JsonNode recipe, Calibration calibration, Gate gate, Boolean speedOnly, String created,
+                               String cpu) {
     public static final int FORMAT = 1;
     public static final String PREPARE = "./sameface models prepare --precision int8 ";
     /**
@@ -52,6 +56,11 @@ public record QuantisedSidecar(int format, String precision, String sourceSha256
      * @param root     the photo folder
      */
     public record Calibration(int images, int people, String rule, String root) {
+    }
+
+    /** Whether this is the ungated copy of a speed-only model (see {@code speedOnly}). */
+    public boolean isSpeedOnly() {
+        return Boolean.TRUE.equals(speedOnly);
     }
 
     /**
