@@ -191,7 +191,10 @@ final class Int8Preparation {
         }
     }
 
-    /** A gated copy made with {@code recipe}: kept (passed or failed, its verdict stands) unless --force. */
+    /**
+     * A gated copy (passed or failed: its verdict stands) or a speed-only one, made with {@code recipe}: kept unless
+     * --force.
+     */
     static boolean upToDate(QuantisedSidecar sidecar, JsonNode recipe) {
         return (sidecar.gate() != null || sidecar.isSpeedOnly()) && recipe.equals(sidecar.recipe());
     }
