@@ -66,9 +66,10 @@ def session(path, denormal_as_zero):
 
 
 class Peer:
-    def __init__(self, home, detector, onet, embedder, score_threshold, nms_threshold, top_k, denormal_as_zero):
-        def model(mid):
-            p = os.path.join(home, "models", mid, mid + ".onnx")
+    def __init__(self, home, detector, onet, embedder, score_threshold, nms_threshold, top_k, denormal_as_zero,
+                 embedder_file=None):
+        def model(mid, path=None):
+            p = path or os.path.join(home, "models", mid, mid + ".onnx")
             if not os.path.isfile(p):
                 raise SystemExit(f"peer: error: model file {p} is missing; run: ./sameface models fetch {mid}")
             return session(p, denormal_as_zero)
@@ -77,7 +78,7 @@ class Peer:
         self.det_h, self.det_w = self.detector.get_inputs()[0].shape[2:4]
         self.onet = model(onet)
         self.onet_input = self.onet.get_inputs()[0].name
-        self.embedder = model(embedder)
+        self.embedder = model(embedder, embedder_file)
         self.embedder_input = self.embedder.get_inputs()[0].name
         self.score_threshold = score_threshold
         self.nms_threshold = nms_threshold
@@ -256,6 +257,8 @@ def main():
     ap.add_argument("--onet", dest="onet", default="mtcnn-onet",
                     help="MTCNN's O-Net, for the five points and the whole-photo fallback")
     ap.add_argument("--embedder", default="fr-feature-512")
+    ap.add_argument("--embedder-file", help="the embedder's ONNX file instead of <home>/models/ID/ID.onnx: its int8 copy "
+                                            "when sameface runs that")
     ap.add_argument("--score-threshold", type=float, default=0.7)
     ap.add_argument("--nms-threshold", type=float, default=0.4)
     ap.add_argument("--top-k", type=int, default=20)
@@ -265,10 +268,11 @@ def main():
 
     cv2.setNumThreads(1)
     peer = Peer(args.home, args.detector, args.onet, args.embedder, args.score_threshold, args.nms_threshold,
-                args.top_k, not args.keep_denormals)
+                args.top_k, not args.keep_denormals, args.embedder_file)
     print(json.dumps({"ready": True, "python": platform.python_version(), "onnxruntime": ort.__version__,
                       "opencv": cv2.__version__, "numpy": np.__version__, "cv2_threads": cv2.getNumThreads(),
-                      "denormal_as_zero": not args.keep_denormals}), flush=True)
+                      "denormal_as_zero": not args.keep_denormals,
+                      "embedder_file": os.path.basename(args.embedder_file or args.embedder + ".onnx")}), flush=True)
     paths = args.photos or (line.rstrip("\n") for line in sys.stdin)
     for p in paths:
         if not p:

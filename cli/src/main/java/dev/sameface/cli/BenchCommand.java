@@ -68,12 +68,16 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, FacePipeline> live = new LinkedHashMap<>();
         PeerProcess python = null;
         try {
-            if (peer) {
-                python = PeerProcess.start(tools(), PeerComparison.settings(base, ModelCache.standard().home())
-                        .withFlushDenormals(!peerKeepDenormals));
-            }
+            // Refused before anything is built when the configuration is not one the peer implements.
+            PeerProcess.Settings peerSettings = peer ? PeerComparison.settings(base, ModelCache.standard().home())
+                    .withFlushDenormals(!peerKeepDenormals) : null;
             for (String e : dev.sameface.pipeline.registry.EngineRegistry.load().creationOrder(names)) {
                 live.put(e, Pipelines.create(base.withEngine(e)));
+            }
+            if (peer) {
+                // The peer mirrors the first engine's pipeline, with which its parity is measured.
+                python = PeerProcess.start(tools(), PeerComparison.forPrecisions(peerSettings, live.get(names.getFirst()),
+                        ModelCache.standard()));
             }
             for (int i = 0; i < Math.min(warmup, photos.size()); i++) {
                 for (FacePipeline p : live.values()) {

@@ -7,9 +7,11 @@ import dev.sameface.api.FaceException;
 import dev.sameface.api.Point;
 import dev.sameface.api.StageOptions;
 import dev.sameface.api.Template;
+import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.FaceSelection;
 import dev.sameface.pipeline.config.PipelineConfig;
 import dev.sameface.pipeline.config.StageConfig;
+import dev.sameface.pipeline.models.ModelCache;
 import dev.sameface.pipeline.registry.StageRegistry;
 
 import java.nio.file.Path;
@@ -58,7 +60,24 @@ final class PeerComparison {
         }
         // The peer's five-point model is O-Net, which also judges the whole photo.
         return new PeerProcess.Settings(home, "ulfg-rfb-320", detector.string("onet-model"), "fr-feature-512",
-                detector.number("score-threshold"), detector.number("nms-threshold"), detector.integer("top-k"), true);
+                detector.number("score-threshold"), detector.number("nms-threshold"), detector.integer("top-k"), true, null);
+    }
+
+    /**
+     * The peer's settings once {@code reference} (the pipeline the peer is compared with) is built: its embedder runs
+     * the int8 copy when the pipeline's does, so that both sides run the same file. Anything else but f32 has no
+     * counterpart in Python's ONNX Runtime on a CPU (bf16) and is refused.
+     */
+    static PeerProcess.Settings forPrecisions(PeerProcess.Settings s, FacePipeline reference, ModelCache cache) {
+        String detector = reference.precision("detector");
+        String embedder = reference.precision("embedder");
+        if (!"f32".equals(detector) || !("f32".equals(embedder) || "int8".equals(embedder))) {
+            throw new FaceException(ErrorCode.CONFIG_ERROR, "--peer runs the detector in f32 and the embedder in f32 or int8 (its "
+                    + "int8 copy), not detector " + detector + " / embedder " + embedder);
+        }
+        return "int8".equals(embedder)
+                ? s.withEmbedderFile(cache.int8Source(s.embedderModel()).files().get(dev.sameface.api.engine.ModelFormat.ONNX))
+                : s;
     }
 
     /** What in {@code config} (its ultralight detector's options {@code o}) peer.py does not implement; null: nothing. */

@@ -34,10 +34,15 @@ final class PeerProcess implements AutoCloseable {
 
     /** The detector settings the Java pipeline runs with, handed to the peer so both decide alike. */
     record Settings(Path home, String detectorModel, String onetModel, String embedderModel,
-                    double scoreThreshold, double nmsThreshold, int topK, boolean flushDenormals) {
+                    double scoreThreshold, double nmsThreshold, int topK, boolean flushDenormals, Path embedderFile) {
         /** The same, with ONNX Runtime's session.set_denormal_as_zero on or off in the peer. */
         Settings withFlushDenormals(boolean flush) {
-            return new Settings(home, detectorModel, onetModel, embedderModel, scoreThreshold, nmsThreshold, topK, flush);
+            return new Settings(home, detectorModel, onetModel, embedderModel, scoreThreshold, nmsThreshold, topK, flush, embedderFile);
+        }
+
+        /** The same, with the embedder loaded from {@code file} (its int8 copy) instead of its f32 ONNX file. */
+        Settings withEmbedderFile(Path file) {
+            return new Settings(home, detectorModel, onetModel, embedderModel, scoreThreshold, nmsThreshold, topK, flushDenormals, file);
         }
     }
 
@@ -77,6 +82,9 @@ final class PeerProcess implements AutoCloseable {
         if (!s.flushDenormals()) {
             cmd.add("--keep-denormals");
         }
+        if (s.embedderFile() != null) {
+            cmd.addAll(List.of("--embedder-file", s.embedderFile().toString()));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         // One thread for every native pool the peer may load (peer.py sets them too, before its imports).
         for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
@@ -101,7 +109,8 @@ final class PeerProcess implements AutoCloseable {
             }
             String versions = "python " + n.path("python").asText() + ", onnxruntime " + n.path("onnxruntime").asText()
                     + ", opencv " + n.path("opencv").asText() + ", numpy " + n.path("numpy").asText() + ", cv2 threads "
-                    + n.path("cv2_threads").asInt() + ", denormals " + (n.path("denormal_as_zero").asBoolean() ? "flushed" : "kept");
+                    + n.path("cv2_threads").asInt() + ", denormals " + (n.path("denormal_as_zero").asBoolean() ? "flushed" : "kept")
+                    + ", embedder " + n.path("embedder_file").asText();
             peer = new PeerProcess(p, r, versions, killer);
             return peer;
         } catch (IOException e) {

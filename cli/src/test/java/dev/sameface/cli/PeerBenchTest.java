@@ -45,6 +45,27 @@ class PeerBenchTest {
         assertThat(parity.get("landmark_max_px").asDouble()).isLessThanOrEqualTo(0.01);
     }
 
+    /**
+     * With the embedder in int8 (its gated copy) the peer loads that very file, so the ratio compares like with like.
+     * The embeddings then agree only to int8's own drift (rounding flips amplified layer by layer; 1 - cos up to
+     * 0.013 measured on 30 photos), within twice the int8-to-f32 tolerance; the detector is f32 on both sides.
+     */
+    @Test
+    void peerRunsTheInt8CopyWhenTheJavaEmbedderDoes() throws Exception {
+        CliRun r = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "6", "--warmup", "1", "--peer", "--json",
+                "--set", "embedder.precision=int8");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode peer = Json.MAPPER.readTree(r.out()).get("peer");
+        assertThat(peer.get("description").asText()).contains("embedder fr-feature-512.int8.onnx");
+        JsonNode parity = peer.get("parity");
+        assertThat(parity.get("enrolment_disagreements")).isEmpty();
+        assertThat(parity.get("landmark_max_px").asDouble()).isLessThanOrEqualTo(0.01);
+        assertThat(parity.get("cosine_min").asDouble())
+                .isGreaterThanOrEqualTo(1 - 2 * dev.sameface.pipeline.testing.PrecisionTolerance.INT8_MAX_ONE_MINUS_COSINE);
+        CliRun f32 = CliRun.run("bench", TestData.lfwImages().toString(), "--images", "2", "--warmup", "0", "--peer", "--json");
+        assertThat(Json.MAPPER.readTree(f32.out()).get("peer").get("description").asText()).contains("embedder fr-feature-512.onnx");
+    }
+
     @Test
     void peerMatchesTheJavaWholePhotoFallbackOnTightProfiles(@TempDir Path dir) throws Exception {
         // CFP-dev profiles cropped so tightly that no framing lets the Ultra-Light detector find the face.

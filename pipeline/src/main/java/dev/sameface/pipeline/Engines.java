@@ -102,6 +102,12 @@ final class Engines {
                         + engine.formats() + " made from the f32 model, and the int8 copy is a quantised ONNX model; run int8 on "
                         + "onnxruntime, openvino or djl-onnxruntime, or this stage in f32");
             }
+            String task = cache.manifest().model(modelId).task();
+            if (!"embedder".equals(task)) {
+                // Pointing at "models prepare --precision int8" here would send the user to a command that refuses it.
+                throw new FaceException(ErrorCode.CONFIG_ERROR, stage + ": model " + modelId + " is a " + task + "; int8 copies are "
+                        + "made for embedders only (calibrated on aligned face crops); run this stage in f32");
+            }
             source = cache.int8Source(modelId);
             loadedModels.put(stage + "/" + modelId, "int8:" + cache.int8Sidecar(modelId).sha256());
         } else {

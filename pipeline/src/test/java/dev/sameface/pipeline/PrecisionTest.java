@@ -131,6 +131,15 @@ class PrecisionTest {
     }
 
     @Test
+    void int8OnADetectorIsRefusedWithoutPointingAtACommandThatCannotMakeIt() {
+        PipelineConfig c = PipelineConfig.defaults().withOverrides(Map.of("detector.precision", "int8"));
+        assertThatThrownBy(() -> TestData.pipeline(c).close())
+                .isInstanceOfSatisfying(FaceException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_ERROR))
+                .hasMessageContaining("is a detector; int8 copies are made for embedders only")
+                .hasMessageNotContaining("models prepare");
+    }
+
+    @Test
     void autoWithoutAMeasurementRunsF32AndSaysWhy() {
         System.setProperty("sameface.fastest-engines", dir.resolve("none.yaml").toString());
         try (FacePipeline p = TestData.pipeline(TestData.defaultConfig().withPrecision("auto"))) {
