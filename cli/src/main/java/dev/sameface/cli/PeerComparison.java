@@ -7,6 +7,7 @@ import dev.sameface.api.FaceException;
 import dev.sameface.api.Point;
 import dev.sameface.api.StageOptions;
 import dev.sameface.api.Template;
+import dev.sameface.api.engine.ModelFormat;
 import dev.sameface.pipeline.FacePipeline;
 import dev.sameface.pipeline.FaceSelection;
 import dev.sameface.pipeline.config.PipelineConfig;
@@ -76,7 +77,7 @@ final class PeerComparison {
                     + "int8 copy), not detector " + detector + " / embedder " + embedder);
         }
         return "int8".equals(embedder)
-                ? s.withEmbedderFile(cache.int8Source(s.embedderModel()).files().get(dev.sameface.api.engine.ModelFormat.ONNX))
+                ? s.withEmbedderFile(cache.int8Source(s.embedderModel()).files().get(ModelFormat.ONNX))
                 : s;
     }
 
