@@ -1,6 +1,7 @@
 package dev.sameface.stages;
 
 import dev.sameface.api.Image;
+import dev.sameface.api.StageOptions;
 import dev.sameface.api.engine.Tensor;
 import dev.sameface.kit.TensorPacker;
 import dev.sameface.kit.testing.LfwPhotos;
@@ -14,11 +15,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Ultra-Light's 1x3x240x320 input as the default detector packs it: an LFW photo framed by {@link Framing} with the
- * plugin's defaults (aspect ratio kept, margin 0.3 of the longer side), so most of the input lies beyond the photo.
+ * plugin's defaults (today: aspect ratio kept, margin 0.3 of the longer side), so most of the input lies beyond the photo.
  * TensorBenchmark's detector320x240 is the photo stretched to the input (the chain before, and detectors without
  * framing). In the stages' package because Framing is package-private.
  */
@@ -35,7 +37,9 @@ public class FramedInputBenchmark {
     @Setup
     public void setUp() {
         photo = ImageDecoder.DEFAULT.decode(LfwPhotos.paths(1).getFirst()).toRgb();
-        Framing framing = new Framing(true, 0.3, 0.5);
+        // The plugin's defaults as its provider declares them, so the benchmark follows any change to them.
+        StageOptions defaults = StageOptions.of("detector ultralight", new Providers.UltraLight().optionSpecs(), Map.of());
+        Framing framing = Providers.framing(defaults, defaults.flag("letterbox"));
         region = framing.region(photo.width(), photo.height(), framing.margin(), (double) WIDTH / HEIGHT);
         packer = new TensorPacker(ModelManifest.load().model("ulfg-rfb-320").spec("ulfg-rfb-320"));
     }

@@ -106,11 +106,11 @@ final class Int8Preparation {
             try {
                 QuantisedSidecar s = cache.int8Sidecar(id);
                 if (upToDate(s, recipe)) {
-                    out.println(id + ": int8 copy is up to date (" + (s.isSpeedOnly() ? "speed-only, no gate" : s.gate().summary())
+                    out.println(id + ": int8 copy is up to date (" + (s.speedOnly() ? "speed-only, no gate" : s.gate().summary())
                             + ", " + s.created() + "); --force to make it again");
                     return;
                 }
-                if (s.gate() != null || s.isSpeedOnly()) {
+                if (s.isFinished()) {
                     out.println(id + ": the int8 copy was made with " + (s.recipe() == null ? "an unrecorded recipe" : "another recipe")
                             + " than tools/quantize/recipes.json's; making it again");
                 }
@@ -177,12 +177,12 @@ final class Int8Preparation {
             return;
         }
         QuantisedSidecar pending = new QuantisedSidecar(QuantisedSidecar.FORMAT, "int8", entry.sha256(), Sha256.of(candidate),
-                q.path("method").asText(), recipe, calib, null, null, Instant.now().toString(), cpu);
+                q.path("method").asText(), recipe, calib, null, false, Instant.now().toString(), cpu);
         pending.write(sidecar);
 
         QuantisedSidecar.Gate gate = gate(id, root, excluded, impostors, work);
         QuantisedSidecar done = new QuantisedSidecar(QuantisedSidecar.FORMAT, "int8", entry.sha256(), pending.sha256(), pending.method(),
-                recipe, calib, gate, null, Instant.now().toString(), cpu);
+                recipe, calib, gate, false, Instant.now().toString(), cpu);
         done.write(sidecar);
         out.println(id + ": int8 " + gate.summary() + " -> " + sidecar);
         if (!gate.passed()) {
@@ -196,7 +196,7 @@ final class Int8Preparation {
      * --force.
      */
     static boolean upToDate(QuantisedSidecar sidecar, JsonNode recipe) {
-        return (sidecar.gate() != null || sidecar.isSpeedOnly()) && recipe.equals(sidecar.recipe());
+        return sidecar.isFinished() && recipe.equals(sidecar.recipe());
     }
 
     /**

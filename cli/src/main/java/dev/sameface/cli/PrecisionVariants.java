@@ -69,17 +69,18 @@ final class PrecisionVariants implements AutoCloseable {
             } catch (FaceException e) {
                 QuantisedSidecar sidecar = e.code() == ErrorCode.CONFIG_ERROR ? cache.int8Sidecar(id) : null;
                 var gate = sidecar != null ? sidecar.gate() : null;
-                if (sidecar != null && sidecar.isSpeedOnly()) {
-                    // Timed under a name precision auto never takes: no pipeline runs an untrained model.
-                    int8 = ModelSource.onnx(id, f32.sha256(), QuantisedSidecar.modelFile(cache.home(), id));
+                // A copy no pipeline may run is still timed, under a name precision auto never takes: a speed-only
+                // model's (untrained), or one whose gate failed (what int8 would have bought, for the record).
+                if (sidecar != null && sidecar.speedOnly()) {
                     column = SPEED_ONLY;
                 } else if (gate != null && !gate.passed()) {
-                    // Timed for the record (what int8 would have bought), under a name precision auto never takes.
-                    int8 = ModelSource.onnx(id, f32.sha256(), QuantisedSidecar.modelFile(cache.home(), id));
                     column = FAILED_GATE;
                     notes.add("int8 of " + id + " failed its gate (" + gate.summary() + "): timed as " + FAILED_GATE + ", never chosen");
                 } else {
                     notes.add("int8 skipped for " + id + ": " + e.getMessage());
+                }
+                if (!column.equals(Precision.INT8.id())) {
+                    int8 = ModelSource.onnx(id, f32.sha256(), QuantisedSidecar.modelFile(cache.home(), id));
                 }
             }
             if (int8 != null) {

@@ -46,7 +46,7 @@ class SpeedOnlyModelsTest {
     @Test
     void aSpeedOnlyInt8CopyIsTimedButNeverRun() throws Exception {
         var sidecar = TestData.cache().int8Sidecar("iresnet50");
-        assertThat(sidecar.isSpeedOnly()).as("iresnet50's int8 copy is speed-only").isTrue();
+        assertThat(sidecar.speedOnly()).as("iresnet50's int8 copy is speed-only").isTrue();
         assertThat(sidecar.gate()).isNull();
         CliRun r = CliRun.run("bench-models", "--json", "--engines", "onnxruntime", "--models", "iresnet50", "--precisions", "f32,int8",
                 "--iterations", "2", "--warmup", "1", "--cosine-photos", "0", "--photos", TestData.lfwImages().toString(), "--no-save");

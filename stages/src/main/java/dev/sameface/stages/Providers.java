@@ -54,7 +54,8 @@ public final class Providers {
         return OptionSpec.integer("max-side", "640", YUNET_MIN_SIDE, YUNET_MAX_SIDE, "the longer image side is scaled down to this before detection");
     }
 
-    private static Framing framing(StageOptions o, boolean letterbox) {
+    /** The framing these options ask for (package-private: the framed-input benchmark reads the defaults through it). */
+    static Framing framing(StageOptions o, boolean letterbox) {
         double retry = "none".equalsIgnoreCase(o.string("retry-margin").trim()) ? -1 : o.number("retry-margin");
         return new Framing(letterbox, o.number("margin"), retry);
     }

@@ -128,7 +128,7 @@ public final class ModelCache {
         if (measuring) {
             return ModelSource.onnx(id, manifest.model(id).sha256(), QuantisedSidecar.modelFile(home, id));
         }
-        if (s.isSpeedOnly()) {
+        if (s.speedOnly()) {
             throw new FaceException(ErrorCode.CONFIG_ERROR, "the int8 copy of " + id + " is speed-only (untrained weights, no "
                     + "accuracy gate): only sameface bench-models times it");
         }

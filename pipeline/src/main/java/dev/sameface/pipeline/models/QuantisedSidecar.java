@@ -1,6 +1,7 @@
 package dev.sameface.pipeline.models;
 
 import dev.sameface.pipeline.files.AtomicFiles;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,13 +33,14 @@ import java.util.Locale;
  * @param gate          the accuracy gate and its result; null while the copy is a candidate being gated, and for a
  *                      speed-only copy
  * @param speedOnly     true for the copy of an untrained (speed-only) model: made for bench-models, never gated (there
- *                      are no decisions to hold it to), never run by a pipeline; null otherwise
+ *                      are no decisions to hold it to), never run by a pipeline; false otherwise (and in sidecars
+ *                      written before it existed)
  * @param created       ISO-8601 instant
  * @param cpu           {@code model name} of /proc/cpuinfo where the gate ran
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QuantisedSidecar(int format, String precision, String sourceSha256, String sha256, String method,
-                               JsonNode recipe, Calibration calibration, Gate gate, Boolean speedOnly, String created,
+                               JsonNode recipe, Calibration calibration, Gate gate, boolean speedOnly, String created,
                                String cpu) {
     public static final int FORMAT = 1;
     public static final String PREPARE = "./sameface models prepare --precision int8 ";
@@ -58,9 +60,10 @@ public record QuantisedSidecar(int format, String precision, String sourceSha256
     public record Calibration(int images, int people, String rule, String root) {
     }
 
-    /** Whether this is the ungated copy of a speed-only model (see {@code speedOnly}). */
-    public boolean isSpeedOnly() {
-        return Boolean.TRUE.equals(speedOnly);
+    /** Whether its preparation finished: gated (passed or failed), or speed-only, which has no gate. Not a field. */
+    @JsonIgnore
+    public boolean isFinished() {
+        return gate != null || speedOnly;
     }
 
     /**
